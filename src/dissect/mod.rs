@@ -1,0 +1,310 @@
+//! Dissection: frame bytes → values, one module per protocol.
+//!
+//! A dissector reads a layer's header through etherparse's slices where they fit, and pushes
+//! the layer's fields onto a [`Packet`] as [`Item`]s, in tree order, with Wireshark's names
+//! (the registry tables in [`fields`]). Values borrow nothing: byte and string values are
+//! [`ByteRange`]s into the frame or into the packet's `extra` buffer (reassembled or derived
+//! bytes), so a `Packet` is reused from frame to frame without allocating.
+//! A dissector pushes only what the filter needs ([`Interest`]); protocols are always pushed.
+
+pub mod fields;
+
+use crate::registry::FieldId;
+
+/// Where a byte value lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// The captured frame's bytes.
+    Frame,
+    /// The packet's `extra` buffer: reassembled data and derived strings.
+    Extra,
+}
+
+/// A run of bytes in one of the packet's sources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ByteRange {
+    pub source: Source,
+    pub start: u32,
+    pub len: u32,
+}
+
+impl ByteRange {
+    pub const EMPTY: ByteRange = ByteRange {
+        source: Source::Frame,
+        start: 0,
+        len: 0,
+    };
+
+    pub fn frame(start: usize, len: usize) -> ByteRange {
+        ByteRange {
+            source: Source::Frame,
+            start: start as u32,
+            len: len as u32,
+        }
+    }
+    pub fn extra(start: usize, len: usize) -> ByteRange {
+        ByteRange {
+            source: Source::Extra,
+            start: start as u32,
+            len: len as u32,
+        }
+    }
+    pub fn end(&self) -> usize {
+        self.start as usize + self.len as usize
+    }
+}
+
+/// A value extracted from a packet (the left-hand side of a comparison).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    /// FT_NONE: a label that is present.
+    None,
+    Bool(bool),
+    /// FT_UINT*, FT_CHAR, FT_FRAMENUM, FT_IPXNET.
+    UInt(u64),
+    /// FT_INT*.
+    Int(i64),
+    /// FT_FLOAT, FT_DOUBLE.
+    Float(f64),
+    Ipv4(u32),
+    Ipv6(u128),
+    Ether([u8; 6]),
+    Eui64(u64),
+    /// FT_ABSOLUTE_TIME: nanoseconds since the Unix epoch.
+    AbsTime(i64),
+    /// FT_RELATIVE_TIME: nanoseconds.
+    RelTime(i64),
+    /// FT_BYTES and other byte sequences (FT_UINT_BYTES, FT_AX25, ...).
+    Bytes(ByteRange),
+    /// Strings: the raw bytes (usually UTF-8; Wireshark compares bytes).
+    Str(ByteRange),
+    /// FT_PROTOCOL: the bytes the protocol spans.
+    Protocol(ByteRange),
+}
+
+/// One entry of the dissection tree (Wireshark's `field_info`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Item {
+    pub field: FieldId,
+    pub value: Value,
+    /// Protocol-instance number of the layer this item belongs to, from 1 (`ip.addr#2`).
+    pub layer: u16,
+    /// Depth in the details tree (0 = a protocol line).
+    pub depth: u8,
+    /// Hidden items (`ip.addr`, `tcp.port`, `smtp.req`) filter but are not shown.
+    pub hidden: bool,
+    /// Where the item lies in the packet's bytes (for `--hex`, slices of protocols, and `@`).
+    pub pos: ByteRange,
+}
+
+/// Which fields a consumer needs. Dissectors skip work for the others.
+#[derive(Clone, Debug, Default)]
+pub struct Interest {
+    all: bool,
+    bits: Vec<u64>,
+}
+
+impl Interest {
+    /// Everything: for the details tree and field output.
+    pub fn all() -> Interest {
+        Interest {
+            all: true,
+            bits: Vec::new(),
+        }
+    }
+    pub fn none() -> Interest {
+        Interest::default()
+    }
+    pub fn add(&mut self, f: FieldId) {
+        let i = f.index();
+        if self.bits.len() <= i / 64 {
+            self.bits.resize(i / 64 + 1, 0);
+        }
+        self.bits[i / 64] |= 1 << (i % 64);
+    }
+    pub fn union(&mut self, other: &Interest) {
+        self.all |= other.all;
+        if self.bits.len() < other.bits.len() {
+            self.bits.resize(other.bits.len(), 0);
+        }
+        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
+            *a |= b;
+        }
+    }
+    #[inline]
+    pub fn wants(&self, f: FieldId) -> bool {
+        let i = f.index();
+        self.all
+            || self
+                .bits
+                .get(i / 64)
+                .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+    pub fn is_all(&self) -> bool {
+        self.all
+    }
+    pub fn fields(&self) -> impl Iterator<Item = FieldId> + '_ {
+        self.bits.iter().enumerate().flat_map(|(w, bits)| {
+            (0..64)
+                .filter(move |b| bits & (1u64 << b) != 0)
+                .map(move |b| FieldId((w * 64 + b) as u16))
+        })
+    }
+}
+
+/// What the capture says about a frame, before any dissection.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FrameInfo {
+    /// 1-based, per file, as tshark numbers frames.
+    pub number: u32,
+    /// Capture time, nanoseconds since the Unix epoch.
+    pub time_ns: i64,
+    /// Original length on the wire.
+    pub len: u32,
+    /// Bytes captured (`frame.cap_len`).
+    pub cap_len: u32,
+    pub interface_id: u32,
+    /// The link type (LINKTYPE_*) of the frame's interface.
+    pub link_type: u32,
+}
+
+/// One frame being dissected: its bytes, the items found, and scratch for derived bytes.
+/// Reused across frames (`clear`) so that steady-state dissection does not allocate.
+#[derive(Debug, Default)]
+pub struct Packet<'a> {
+    pub info: FrameInfo,
+    pub data: &'a [u8],
+    /// Reassembled payloads and derived strings; [`Source::Extra`] ranges index it.
+    pub extra: Vec<u8>,
+    pub items: Vec<Item>,
+    depth: u8,
+    layer: u16,
+    /// Protocol instances seen so far: (protocol field, count).
+    layers: Vec<(FieldId, u16)>,
+}
+
+impl<'a> Packet<'a> {
+    pub fn new() -> Packet<'a> {
+        Packet::default()
+    }
+
+    /// Start over with another frame, keeping the buffers.
+    pub fn reset(&mut self, info: FrameInfo, data: &'a [u8]) {
+        self.info = info;
+        self.data = data;
+        self.extra.clear();
+        self.items.clear();
+        self.depth = 0;
+        self.layer = 1;
+        self.layers.clear();
+    }
+
+    /// The bytes of a range (empty if the range is out of bounds).
+    #[inline]
+    pub fn bytes(&self, r: ByteRange) -> &[u8] {
+        let src: &[u8] = match r.source {
+            Source::Frame => self.data,
+            Source::Extra => &self.extra,
+        };
+        src.get(r.start as usize..r.end()).unwrap_or(&[])
+    }
+
+    /// Append derived bytes to `extra`, returning their range.
+    pub fn add_extra(&mut self, bytes: &[u8]) -> ByteRange {
+        let start = self.extra.len();
+        self.extra.extend_from_slice(bytes);
+        ByteRange::extra(start, bytes.len())
+    }
+
+    /// Open a protocol layer: pushes the protocol item at depth 0 and makes later items belong to
+    /// this instance of the protocol (the `#N` of `ip.addr#2`).
+    pub fn begin_layer(&mut self, proto: FieldId, pos: ByteRange) -> usize {
+        let n = match self.layers.iter_mut().find(|(p, _)| *p == proto) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                self.layers.push((proto, 1));
+                1
+            }
+        };
+        self.layer = n;
+        self.depth = 0;
+        self.items.push(Item {
+            field: proto,
+            value: Value::Protocol(pos),
+            layer: n,
+            depth: 0,
+            hidden: false,
+            pos,
+        });
+        self.depth = 1;
+        self.items.len() - 1
+    }
+
+    /// The number of instances of a protocol seen so far.
+    pub fn layer_count(&self, proto: FieldId) -> u16 {
+        self.layers
+            .iter()
+            .find(|(p, _)| *p == proto)
+            .map_or(0, |(_, n)| *n)
+    }
+
+    #[inline]
+    fn push_item(&mut self, field: FieldId, value: Value, pos: ByteRange, hidden: bool) {
+        self.items.push(Item {
+            field,
+            value,
+            layer: self.layer,
+            depth: self.depth,
+            hidden,
+            pos,
+        });
+    }
+
+    /// Add a field (skipped when nobody asked for it).
+    #[inline]
+    pub fn add(&mut self, interest: &Interest, field: FieldId, value: Value, pos: ByteRange) {
+        if interest.wants(field) {
+            self.push_item(field, value, pos, false);
+        }
+    }
+
+    /// Add a hidden field (filterable, not shown in the tree).
+    #[inline]
+    pub fn add_hidden(
+        &mut self,
+        interest: &Interest,
+        field: FieldId,
+        value: Value,
+        pos: ByteRange,
+    ) {
+        if interest.wants(field) {
+            self.push_item(field, value, pos, true);
+        }
+    }
+
+    /// Subsequent items are children of the last one, until [`Packet::leave`].
+    pub fn enter(&mut self) {
+        self.depth = self.depth.saturating_add(1);
+    }
+    pub fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// All occurrences of a field, in tree order.
+    #[inline]
+    pub fn values(&self, field: FieldId) -> impl Iterator<Item = &Item> + '_ {
+        self.items.iter().filter(move |i| i.field == field)
+    }
+
+    /// The first occurrence of a field.
+    pub fn first(&self, field: FieldId) -> Option<&Item> {
+        self.items.iter().find(|i| i.field == field)
+    }
+
+    pub fn has(&self, field: FieldId) -> bool {
+        self.items.iter().any(|i| i.field == field)
+    }
+}

@@ -1,0 +1,13 @@
+//! Display filters: text → [`Filter`], in stages.
+//!
+//! | stage | module | in → out |
+//! |---|---|---|
+//! | parse | `syntax` (grammar in `grammar/filter.pest`) | text → [`ast::Expr`] with spans |
+//! | check | `check` | AST → typed tree: names resolved in the registry, literals converted |
+//! | compile | `compile` | typed tree → [`Filter`], a `Send + Sync` program |
+//! | evaluate | `Filter::matches` | `Filter` × [`crate::dissect::Packet`] → bool |
+
+pub mod ast;
+pub mod error;
+
+pub use error::{ErrorKind, FilterError, Warning};

@@ -1,0 +1,6 @@
+//! wiresift answers questions about packet captures in Wireshark's display-filter language.
+#![forbid(unsafe_code)]
+
+pub mod dissect;
+pub mod filter;
+pub mod registry;

@@ -168,6 +168,29 @@ pub struct FrameInfo {
     pub link_type: u32,
 }
 
+/// The packet-list columns tshark prints by default (besides No., Time and Length).
+/// Filled only when [`Packet::want_columns`] is set, so filtering alone never formats text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Columns {
+    /// `Source`: the deepest layer's source address as tshark shows it (`127.0.0.1`, `00:11:22:...`).
+    pub src: String,
+    /// `Destination`.
+    pub dst: String,
+    /// `Protocol`: the top protocol's short name (`TCP`, `SMTP`, `ARP`).
+    pub protocol: &'static str,
+    /// `Info`, as tshark writes it (`58998 → 25 [SYN] Seq=0 Win=65495 Len=0 MSS=65495 ...`).
+    pub info: String,
+}
+
+impl Columns {
+    pub fn clear(&mut self) {
+        self.src.clear();
+        self.dst.clear();
+        self.protocol = "";
+        self.info.clear();
+    }
+}
+
 /// One frame being dissected: its bytes, the items found, and scratch for derived bytes.
 /// Reused across frames (`clear`) so that steady-state dissection does not allocate.
 #[derive(Debug, Default)]
@@ -177,6 +200,9 @@ pub struct Packet<'a> {
     /// Reassembled payloads and derived strings; [`Source::Extra`] ranges index it.
     pub extra: Vec<u8>,
     pub items: Vec<Item>,
+    /// Whether dissectors should fill [`Packet::columns`].
+    pub want_columns: bool,
+    pub columns: Columns,
     depth: u8,
     layer: u16,
     /// Protocol instances seen so far: (protocol field, count).
@@ -194,6 +220,7 @@ impl<'a> Packet<'a> {
         self.data = data;
         self.extra.clear();
         self.items.clear();
+        self.columns.clear();
         self.depth = 0;
         self.layer = 1;
         self.layers.clear();

@@ -203,6 +203,10 @@ pub struct Packet<'a> {
     /// Whether dissectors should fill [`Packet::columns`].
     pub want_columns: bool,
     pub columns: Columns,
+    /// Set by the TCP/UDP dissectors for the stateful pass.
+    pub transport: Option<Transport>,
+    /// Set by the IPv4 dissector when the frame is a fragment.
+    pub fragment: Option<Ipv4Fragment>,
     depth: u8,
     layer: u16,
     /// Protocol instances seen so far: (protocol field, count).
@@ -221,6 +225,8 @@ impl<'a> Packet<'a> {
         self.extra.clear();
         self.items.clear();
         self.columns.clear();
+        self.transport = None;
+        self.fragment = None;
         self.depth = 0;
         self.layer = 1;
         self.layers.clear();
@@ -334,4 +340,51 @@ impl<'a> Packet<'a> {
     pub fn has(&self, field: FieldId) -> bool {
         self.items.iter().any(|i| i.field == field)
     }
+}
+
+/// What the stateless pass learned about a frame's transport layer, for the stateful pass
+/// (conversations, relative sequence numbers, reassembly) and the packet list.
+/// Filled whatever the interest, because flow state must see every segment.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Transport {
+    pub src: std::net::IpAddr,
+    pub dst: std::net::IpAddr,
+    pub src_port: u16,
+    pub dst_port: u16,
+    /// Present for TCP, absent for UDP.
+    pub tcp: Option<TcpSegment>,
+    /// The transport payload.
+    pub payload: ByteRange,
+    /// Index in [`Packet::items`] where the stateful fields of this layer belong
+    /// (`tcp.stream` after the ports, as in Wireshark's tree).
+    pub insert_at: usize,
+}
+
+/// The raw TCP header facts the stateful pass needs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TcpSegment {
+    pub seq: u32,
+    pub ack: u32,
+    /// The 12 flag bits (NS..FIN), as `tcp.flags`.
+    pub flags: u16,
+    pub window: u16,
+    pub header_len: u8,
+    pub mss: Option<u16>,
+    pub window_scale: Option<u8>,
+    pub sack_perm: bool,
+    /// TSval, TSecr.
+    pub timestamps: Option<(u32, u32)>,
+}
+
+/// An IPv4 fragment (MF set or offset > 0), left for the stateful pass to reassemble.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ipv4Fragment {
+    pub src: u32,
+    pub dst: u32,
+    pub id: u16,
+    pub protocol: u8,
+    /// In bytes.
+    pub offset: u32,
+    pub more: bool,
+    pub payload: ByteRange,
 }

@@ -1,6 +1,8 @@
 //! wiresift answers questions about packet captures in Wireshark's display-filter language.
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod dissect;
 pub mod filter;
+pub mod output;
 pub mod registry;

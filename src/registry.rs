@@ -425,3 +425,9 @@ mod tests {
         assert_eq!(syn.value_name(1), Some("Set"));
     }
 }
+
+/// Whether wiresift dissects this field's protocol. The last table holds the protocols tshark
+/// knows and wiresift does not (`http`): they are valid in filters and never present.
+pub fn dissected(id: FieldId) -> bool {
+    id.index() < len() - crate::dissect::fields::other::FIELDS.len()
+}

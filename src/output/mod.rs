@@ -1,0 +1,3 @@
+//! Everything wiresift prints: tables in several formats, the packet list, the details tree.
+
+pub mod table;

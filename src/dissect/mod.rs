@@ -191,6 +191,13 @@ impl Columns {
     }
 }
 
+/// The reusable allocations of a [`Packet`].
+#[derive(Debug, Default)]
+pub struct Buffers {
+    items: Vec<Item>,
+    extra: Vec<u8>,
+}
+
 /// One frame being dissected: its bytes, the items found, and scratch for derived bytes.
 /// Reused across frames (`clear`) so that steady-state dissection does not allocate.
 #[derive(Debug, Default)]
@@ -216,6 +223,24 @@ pub struct Packet<'a> {
 impl<'a> Packet<'a> {
     pub fn new() -> Packet<'a> {
         Packet::default()
+    }
+
+    /// A packet that reuses buffers from an earlier one (see [`Packet::into_buffers`]).
+    pub fn with_buffers(buffers: Buffers) -> Packet<'a> {
+        Packet {
+            items: buffers.items,
+            extra: buffers.extra,
+            ..Packet::default()
+        }
+    }
+
+    /// Give the buffers back for reuse by another packet: keeps steady-state dissection free of allocation
+    /// even though packets borrow frames from a batch that changes.
+    pub fn into_buffers(self) -> Buffers {
+        Buffers {
+            items: self.items,
+            extra: self.extra,
+        }
     }
 
     /// Start over with another frame, keeping the buffers.

@@ -1,3 +1,4 @@
 //! Everything wiresift prints: tables in several formats, the packet list, the details tree.
 
+pub mod packet_list;
 pub mod table;

@@ -919,8 +919,21 @@ fn info(
         let _ = write!(s, " Urg={}", rel_urgent(p, t));
     }
     let _ = write!(s, " Len={seglen}");
-    if let Some(opts) = header(p, t).and_then(|h| h.get(20..usize::from(seg.header_len))) {
-        tcp::options_info(opts, rev_base, &mut s);
+    let hl = usize::from(seg.header_len);
+    let mut cut = false;
+    if let Some(h) = header(p, t) {
+        cut = h.len() < hl;
+        if let Some(opts) = h.get(20..hl.min(h.len())) {
+            tcp::options_info(opts, rev_base, &mut s);
+        }
+    }
+    if cut {
+        // The header ran past the captured bytes: tshark's exception text.
+        s.push_str(if p.info.cap_len < p.info.len {
+            "[Packet size limited during capture]"
+        } else {
+            "[Malformed Packet]"
+        });
     }
     p.columns.info = s;
 }

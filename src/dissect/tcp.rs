@@ -123,7 +123,7 @@ pub fn dissect(p: &mut Packet, interest: &Interest, src: IpAddr, dst: IpAddr, se
         let _ = write!(p.columns.info, "{sport} → {dport}");
     }
 
-    if avail < 20 || data_offset < 20 || data_offset > avail {
+    if avail < 20 || data_offset < 20 {
         // tshark gives up on the header here; no flow state is kept for the frame.
         if avail >= 13 && data_offset < 20 {
             p.add(interest, SEQ_RAW, Value::UInt(be32(4).into()), field(4, 4));
@@ -151,7 +151,10 @@ pub fn dissect(p: &mut Packet, interest: &Interest, src: IpAddr, dst: IpAddr, se
     let ack = be32(8);
     let flags = be16(12) & 0x0FFF;
     let window = be16(14);
-    let seglen = avail - data_offset;
+    // Counted from the captured bytes: `segment` does not say how much the snapshot length cut
+    // (tshark counts from the IP length).
+    let seglen = avail.saturating_sub(data_offset);
+    let hdr_avail = data_offset.min(avail);
     p.add(interest, LEN, Value::UInt(seglen as u64), at(0));
     p.add(interest, SEQ_RAW, Value::UInt(seq.into()), field(4, 4));
     p.add(interest, ACK_RAW, Value::UInt(ack.into()), field(8, 4));
@@ -237,8 +240,8 @@ pub fn dissect(p: &mut Packet, interest: &Interest, src: IpAddr, dst: IpAddr, se
         header_len: data_offset as u8,
         ..TcpSegment::default()
     };
-    if data_offset > 20 {
-        let opts = &hdr[20..data_offset];
+    if hdr_avail > 20 {
+        let opts = &hdr[20..hdr_avail];
         p.add(
             interest,
             OPTIONS,
@@ -257,8 +260,9 @@ pub fn dissect(p: &mut Packet, interest: &Interest, src: IpAddr, dst: IpAddr, se
         p.leave();
     }
 
-    let payload = field(data_offset, seglen);
-    if seglen > 0 {
+    // Only the captured part of the payload has bytes.
+    let payload = field(data_offset, avail.saturating_sub(data_offset));
+    if payload.len > 0 {
         p.add(interest, PAYLOAD, Value::Bytes(payload), payload);
     }
     p.transport = Some(Transport {
@@ -270,8 +274,11 @@ pub fn dissect(p: &mut Packet, interest: &Interest, src: IpAddr, dst: IpAddr, se
         payload,
         insert_at,
     });
-    if seglen > 0 && !claimed(ports::TCP_PORTS, sport, dport) {
+    if payload.len > 0 && !claimed(ports::TCP_PORTS, sport, dport) {
         push_data(p, interest, payload);
+    }
+    if data_offset > avail {
+        truncated(p);
     }
 }
 
@@ -336,7 +343,8 @@ fn dissect_options(
                 p.enter();
                 p.add(interest, OPTION_KIND, Value::UInt(0), pos(off, 1));
                 p.leave();
-                return;
+                off += 1;
+                continue;
             }
             1 => {
                 p.add(interest, OPT_NOP, Value::Protocol(pos(off, 1)), pos(off, 1));

@@ -68,11 +68,13 @@ pub fn dissect(p: &mut Packet, interest: &Interest, src: IpAddr, dst: IpAddr, se
         avail - 8
     };
     p.add(interest, CHECKSUM, Value::UInt(be16(6).into()), field(6, 2));
-    // 2 = "Unverified": tshark does not check UDP checksums by default.
+    // 2 = "Unverified": tshark does not check UDP checksums by default; 3 = "Not present"
+    // (a zero checksum over IPv4).
+    let status = if be16(6) == 0 && src.is_ipv4() { 3 } else { 2 };
     p.add(
         interest,
         CHECKSUM_STATUS,
-        Value::UInt(2),
+        Value::UInt(status),
         ByteRange {
             len: 0,
             ..field(6, 0)

@@ -7,7 +7,11 @@
 //! bytes), so a `Packet` is reused from frame to frame without allocating.
 //! A dissector pushes only what the filter needs ([`Interest`]); protocols are always pushed.
 
+pub mod conversation;
 pub mod fields;
+pub mod ports;
+pub mod tcp;
+pub mod udp;
 
 use crate::registry::FieldId;
 

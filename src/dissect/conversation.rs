@@ -1,0 +1,954 @@
+//! The stateful transport pass: conversations (`tcp.stream`, `udp.stream`), relative sequence
+//! numbers, window scaling, per-stream timestamps and tshark's default `tcp.analysis.*`.
+//!
+//! Runs once per frame, in frame order, after the stateless dissectors filled
+//! [`Packet::transport`]; one hash lookup per frame. It mirrors Wireshark 4.0's
+//! `tcp_analyze_sequence_number` on raw sequence numbers (so wrap-around is handled by
+//! serial-number comparison) and writes the TCP Info column, which needs relative numbers.
+//! Values shown are those known when the frame is reached (tshark's first pass); in a
+//! two-pass run tshark shows the final `tcp.completeness` instead.
+//!
+//! Stateful items are merged into the layer's items at Wireshark's tree positions (`tcp.stream`
+//! after the ports, `tcp.seq` before `tcp.seq_raw`, the analysis before `tcp.payload`, ...).
+//!
+//! Reassembly (a later stage) hooks in at [`Conversations::process`]: see `feed_stream`.
+
+use super::tcp::{
+    self, ACK_RAW, FLAGS, HDR_LEN, LEN, OPTIONS, OPT_SACK_LE, OPT_SACK_RE, PAYLOAD, SEQ_RAW,
+    TH_ACK, TH_FIN, TH_PUSH, TH_RST, TH_SYN, URGENT_POINTER, WINDOW_SIZE_VALUE,
+};
+use super::{ByteRange, Interest, Item, Packet, TcpSegment, Transport, Value};
+use crate::registry::{id, FieldId};
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::net::IpAddr;
+
+const TCP_STREAM: FieldId = id("tcp.stream");
+const COMPLETENESS: FieldId = id("tcp.completeness");
+const SEQ: FieldId = id("tcp.seq");
+const NXTSEQ: FieldId = id("tcp.nxtseq");
+const ACK: FieldId = id("tcp.ack");
+const WINDOW_SIZE: FieldId = id("tcp.window_size");
+const SCALEFACTOR: FieldId = id("tcp.window_size_scalefactor");
+const TCP_TIME_REL: FieldId = id("tcp.time_relative");
+const TCP_TIME_DELTA: FieldId = id("tcp.time_delta");
+const ANALYSIS: FieldId = id("tcp.analysis");
+const ANALYSIS_FLAGS: FieldId = id("tcp.analysis.flags");
+const ACKS_FRAME: FieldId = id("tcp.analysis.acks_frame");
+const ACK_RTT: FieldId = id("tcp.analysis.ack_rtt");
+const INITIAL_RTT: FieldId = id("tcp.analysis.initial_rtt");
+const BYTES_IN_FLIGHT: FieldId = id("tcp.analysis.bytes_in_flight");
+const PUSH_BYTES_SENT: FieldId = id("tcp.analysis.push_bytes_sent");
+const DUP_ACK_NUM: FieldId = id("tcp.analysis.duplicate_ack_num");
+const DUP_ACK_FRAME: FieldId = id("tcp.analysis.duplicate_ack_frame");
+const EXPERT: FieldId = id("_ws.expert");
+const UDP_STREAM: FieldId = id("udp.stream");
+const UDP_TIME_REL: FieldId = id("udp.time_relative");
+const UDP_TIME_DELTA: FieldId = id("udp.time_delta");
+const UDP_PAYLOAD: FieldId = id("udp.payload");
+
+/// tshark's analysis flags (`TCP_A_*`), in the order tshark prints them.
+#[derive(Clone, Copy)]
+struct Flag {
+    bit: u32,
+    field: FieldId,
+    info: &'static str,
+}
+const RETRANSMISSION: u32 = 1 << 0;
+const LOST_PACKET: u32 = 1 << 1;
+const ACK_LOST_PACKET: u32 = 1 << 2;
+const KEEP_ALIVE: u32 = 1 << 3;
+const DUPLICATE_ACK: u32 = 1 << 4;
+const ZERO_WINDOW: u32 = 1 << 5;
+const ZERO_WINDOW_PROBE: u32 = 1 << 6;
+const ZERO_WINDOW_PROBE_ACK: u32 = 1 << 7;
+const KEEP_ALIVE_ACK: u32 = 1 << 8;
+const OUT_OF_ORDER: u32 = 1 << 9;
+const FAST_RETRANSMISSION: u32 = 1 << 10;
+const WINDOW_UPDATE: u32 = 1 << 11;
+const WINDOW_FULL: u32 = 1 << 12;
+const REUSED_PORTS: u32 = 1 << 13;
+const SPURIOUS_RETRANSMISSION: u32 = 1 << 14;
+
+const fn flag(bit: u32, name: &str, info: &'static str) -> Flag {
+    Flag {
+        bit,
+        field: id(name),
+        info,
+    }
+}
+/// Each flag's expert item; Info prefixes are prepended, so the last one printed comes first.
+const FLAGS_PRINTED: &[Flag] = &[
+    flag(
+        SPURIOUS_RETRANSMISSION,
+        "tcp.analysis.spurious_retransmission",
+        "[TCP Spurious Retransmission] ",
+    ),
+    flag(
+        FAST_RETRANSMISSION,
+        "tcp.analysis.fast_retransmission",
+        "[TCP Fast Retransmission] ",
+    ),
+    flag(
+        RETRANSMISSION,
+        "tcp.analysis.retransmission",
+        "[TCP Retransmission] ",
+    ),
+    flag(
+        OUT_OF_ORDER,
+        "tcp.analysis.out_of_order",
+        "[TCP Out-Of-Order] ",
+    ),
+    flag(
+        LOST_PACKET,
+        "tcp.analysis.lost_segment",
+        "[TCP Previous segment not captured] ",
+    ),
+    flag(
+        ACK_LOST_PACKET,
+        "tcp.analysis.ack_lost_segment",
+        "[TCP ACKed unseen segment] ",
+    ),
+    flag(
+        WINDOW_UPDATE,
+        "tcp.analysis.window_update",
+        "[TCP Window Update] ",
+    ),
+    flag(
+        WINDOW_FULL,
+        "tcp.analysis.window_full",
+        "[TCP Window Full] ",
+    ),
+    flag(KEEP_ALIVE, "tcp.analysis.keep_alive", "[TCP Keep-Alive] "),
+    flag(
+        KEEP_ALIVE_ACK,
+        "tcp.analysis.keep_alive_ack",
+        "[TCP Keep-Alive ACK] ",
+    ),
+    flag(DUPLICATE_ACK, "tcp.analysis.duplicate_ack", ""),
+    flag(
+        ZERO_WINDOW_PROBE,
+        "tcp.analysis.zero_window_probe",
+        "[TCP ZeroWindowProbe] ",
+    ),
+    flag(ZERO_WINDOW, "tcp.analysis.zero_window", "[TCP ZeroWindow] "),
+    flag(
+        ZERO_WINDOW_PROBE_ACK,
+        "tcp.analysis.zero_window_probe_ack",
+        "[TCP ZeroWindowProbeAck] ",
+    ),
+    flag(
+        REUSED_PORTS,
+        "tcp.analysis.reused_ports",
+        "[TCP Port numbers reused] ",
+    ),
+];
+
+/// Unacknowledged segments kept per direction (for `acks_frame`, RTT, bytes in flight).
+const MAX_UNACKED: usize = 128;
+/// A conversation is swept out after this long without frames (capture time)...
+const IDLE_CLOSED_NS: i64 = 120 * 1_000_000_000;
+/// ... or this long whatever its state.
+const IDLE_ANY_NS: i64 = 3600 * 1_000_000_000;
+/// How often (in frames) idle conversations are swept.
+const SWEEP_EVERY: u32 = 1 << 16;
+
+#[inline]
+fn lt(a: u32, b: u32) -> bool {
+    (a.wrapping_sub(b) as i32) < 0
+}
+#[inline]
+fn gt(a: u32, b: u32) -> bool {
+    (a.wrapping_sub(b) as i32) > 0
+}
+
+/// Both endpoints in a canonical order, so both directions find the same conversation.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Key {
+    a: (IpAddr, u16),
+    b: (IpAddr, u16),
+}
+
+impl Key {
+    /// The key, and whether the frame goes from `a` to `b`.
+    fn of(t: &Transport) -> (Key, bool) {
+        let s = (t.src, t.src_port);
+        let d = (t.dst, t.dst_port);
+        if s <= d {
+            (Key { a: s, b: d }, true)
+        } else {
+            (Key { a: d, b: s }, false)
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Unacked {
+    frame: u32,
+    seq: u32,
+    nextseq: u32,
+    time_ns: i64,
+}
+
+/// One direction of a TCP conversation (Wireshark's `tcp_flow_t`).
+#[derive(Default)]
+struct Flow {
+    base_seq: Option<u32>,
+    /// Window scale shift; `None` = unknown (-1), `Some(-2)` = no scaling negotiated.
+    win_scale: Option<i8>,
+    nextseq: Option<u32>,
+    nextseq_time: i64,
+    maxseqtobeacked: Option<u32>,
+    lastack: Option<u32>,
+    lastack_time: i64,
+    window: Option<u32>,
+    lastnondupack: u32,
+    dupacknum: u32,
+    lastsegmentflags: u32,
+    push_bytes_sent: u32,
+    push_set_last: bool,
+    fin: bool,
+    /// Newest first.
+    unacked: Vec<Unacked>,
+}
+
+struct TcpConv {
+    stream: u32,
+    /// Direction 0 goes from key.a to key.b.
+    flows: [Flow; 2],
+    first_time: i64,
+    last_time: i64,
+    completeness: u8,
+    syn_time: Option<i64>,
+    synack_time: Option<i64>,
+    initial_rtt: Option<i64>,
+    rst: bool,
+}
+
+impl TcpConv {
+    fn new(stream: u32, time: i64) -> TcpConv {
+        TcpConv {
+            stream,
+            flows: [Flow::default(), Flow::default()],
+            first_time: time,
+            last_time: time,
+            completeness: 0,
+            syn_time: None,
+            synack_time: None,
+            initial_rtt: None,
+            rst: false,
+        }
+    }
+    fn closed(&self) -> bool {
+        self.rst || (self.flows[0].fin && self.flows[1].fin)
+    }
+}
+
+struct UdpConv {
+    stream: u32,
+    first_time: i64,
+    last_time: i64,
+}
+
+/// What the analysis found for one segment (Wireshark's `tcp_acked`).
+#[derive(Default)]
+struct Analysis {
+    flags: u32,
+    acks_frame: Option<u32>,
+    ack_rtt: i64,
+    bytes_in_flight: u32,
+    push_bytes_sent: u32,
+    dupack_num: u32,
+    dupack_frame: u32,
+}
+
+/// Counters for the stateful pass.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ConversationStats {
+    pub tcp_streams: u32,
+    pub udp_streams: u32,
+    /// Conversations dropped by the idle sweep.
+    pub evicted: u64,
+    /// Unacknowledged-segment records dropped because a direction had too many.
+    pub unacked_dropped: u64,
+}
+
+/// Per-file transport state. Feed every frame in frame order.
+pub struct Conversations {
+    tcp: HashMap<Key, TcpConv>,
+    udp: HashMap<Key, UdpConv>,
+    stats: ConversationStats,
+    frames: u32,
+    scratch: Vec<Item>,
+    stateful: Vec<(u8, Item)>,
+}
+
+impl Default for Conversations {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Conversations {
+    pub fn new() -> Self {
+        Conversations {
+            tcp: HashMap::new(),
+            udp: HashMap::new(),
+            stats: ConversationStats::default(),
+            frames: 0,
+            scratch: Vec::new(),
+            stateful: Vec::new(),
+        }
+    }
+
+    pub fn stats(&self) -> ConversationStats {
+        self.stats
+    }
+
+    /// Add the stateful fields of the frame's transport layer (if any).
+    pub fn process(&mut self, p: &mut Packet, interest: &Interest) {
+        self.frames = self.frames.wrapping_add(1);
+        if self.frames % SWEEP_EVERY == 0 {
+            self.sweep(p.info.time_ns);
+        }
+        let Some(t) = p.transport else {
+            return;
+        };
+        match t.tcp {
+            Some(seg) => self.process_tcp(p, interest, &t, &seg),
+            None => self.process_udp(p, interest, &t),
+        }
+    }
+
+    fn sweep(&mut self, now: i64) {
+        let before = self.tcp.len() + self.udp.len();
+        self.tcp.retain(|_, c| {
+            let idle = now.saturating_sub(c.last_time);
+            idle < IDLE_ANY_NS && !(c.closed() && idle >= IDLE_CLOSED_NS)
+        });
+        self.udp
+            .retain(|_, c| now.saturating_sub(c.last_time) < IDLE_ANY_NS);
+        self.stats.evicted += (before - self.tcp.len() - self.udp.len()) as u64;
+    }
+
+    fn process_udp(&mut self, p: &mut Packet, interest: &Interest, t: &Transport) {
+        let now = p.info.time_ns;
+        let (key, _) = Key::of(t);
+        let next = self.stats.udp_streams;
+        let conv = self.udp.entry(key).or_insert_with(|| UdpConv {
+            stream: next,
+            first_time: now,
+            last_time: now,
+        });
+        if conv.stream == next {
+            self.stats.udp_streams += 1;
+        }
+        let (stream, rel, delta) = (conv.stream, now - conv.first_time, now - conv.last_time);
+        conv.last_time = now;
+        let mut out = std::mem::take(&mut self.stateful);
+        out.clear();
+        let mut push = |f: FieldId, v: Value, depth: u8| {
+            if interest.wants(f) {
+                out.push((0, item(f, v, depth)));
+            }
+        };
+        push(UDP_STREAM, Value::UInt(stream.into()), 1);
+        push(UDP_TIME_REL, Value::RelTime(rel), 2);
+        push(UDP_TIME_DELTA, Value::RelTime(delta), 2);
+        self.merge(p, t.insert_at, &out, |f| (f == UDP_PAYLOAD).then_some(1));
+        self.stateful = out;
+    }
+
+    fn process_tcp(
+        &mut self,
+        p: &mut Packet,
+        interest: &Interest,
+        t: &Transport,
+        seg: &TcpSegment,
+    ) {
+        let now = p.info.time_ns;
+        let frame = p.info.number;
+        let (key, forward) = Key::of(t);
+        let (fwd_i, rev_i) = if forward { (0, 1) } else { (1, 0) };
+        let flags = seg.flags;
+        let seglen = t.payload.len;
+        let syn_only = flags & (TH_SYN | TH_ACK) == TH_SYN;
+
+        let mut reused = false;
+        let next_stream = self.stats.tcp_streams;
+        let conv = match self.tcp.get_mut(&key) {
+            // A new SYN on known ports starts a new conversation (tshark: "Port numbers reused").
+            Some(c) if syn_only && c.flows[fwd_i].base_seq.is_some_and(|b| b != seg.seq) => {
+                reused = true;
+                *c = TcpConv::new(next_stream, now);
+                self.stats.tcp_streams += 1;
+                c
+            }
+            Some(c) => c,
+            None => {
+                self.stats.tcp_streams += 1;
+                self.tcp
+                    .entry(key)
+                    .or_insert(TcpConv::new(next_stream, now))
+            }
+        };
+        let completeness_shown = conv.completeness;
+        let rel_time = now - conv.first_time;
+        let delta_time = now - conv.last_time;
+        conv.last_time = now;
+
+        // Base sequence numbers: the ISN from a SYN, else as if the segment followed one.
+        {
+            let fwd = &mut conv.flows[fwd_i];
+            if fwd.base_seq.is_none() {
+                fwd.base_seq = Some(if flags & TH_SYN != 0 {
+                    seg.seq
+                } else {
+                    seg.seq.wrapping_sub(1)
+                });
+            }
+        }
+        if flags & TH_ACK != 0 && conv.flows[rev_i].base_seq.is_none() {
+            conv.flows[rev_i].base_seq = Some(seg.ack.wrapping_sub(1));
+        }
+
+        // Window scaling, from the SYNs.
+        if flags & TH_SYN != 0 {
+            conv.flows[fwd_i].win_scale = Some(seg.window_scale.map_or(-2, |s| s.min(14) as i8));
+            if flags & TH_ACK != 0 {
+                // Scaling is used only if both sides offered it.
+                if conv.flows[fwd_i].win_scale == Some(-2)
+                    || conv.flows[rev_i].win_scale == Some(-2)
+                {
+                    conv.flows[fwd_i].win_scale = Some(-2);
+                    conv.flows[rev_i].win_scale = Some(-2);
+                }
+            }
+        }
+        let win_scale = conv.flows[fwd_i].win_scale;
+        let window = match win_scale {
+            Some(s) if s >= 0 && flags & TH_SYN == 0 => u32::from(seg.window) << s,
+            _ => u32::from(seg.window),
+        };
+
+        // Initial RTT: from the SYN to the ACK of the SYN/ACK.
+        if syn_only {
+            conv.syn_time.get_or_insert(now);
+        } else if flags & (TH_SYN | TH_ACK) == TH_SYN | TH_ACK {
+            conv.synack_time.get_or_insert(now);
+        } else if flags & (TH_SYN | TH_ACK) == TH_ACK && conv.initial_rtt.is_none() {
+            if let (Some(syn), Some(_)) = (conv.syn_time, conv.synack_time) {
+                conv.initial_rtt = Some(now - syn);
+            }
+        }
+
+        let mut ta = Analysis::default();
+        if reused {
+            ta.flags |= REUSED_PORTS;
+        }
+        analyze(
+            conv,
+            fwd_i,
+            rev_i,
+            seg,
+            window,
+            seglen,
+            frame,
+            now,
+            &mut ta,
+            &mut self.stats,
+        );
+
+        // Completeness, shown as known before this segment.
+        if flags & TH_SYN != 0 {
+            conv.completeness |= if flags & TH_ACK != 0 { 2 } else { 1 };
+        } else if flags & TH_ACK != 0 {
+            conv.completeness |= 4;
+        }
+        if seglen > 0 {
+            conv.completeness |= 8;
+        }
+        if flags & TH_FIN != 0 {
+            conv.completeness |= 16;
+            conv.flows[fwd_i].fin = true;
+        }
+        if flags & TH_RST != 0 {
+            conv.completeness |= 32;
+            conv.rst = true;
+        }
+
+        let fwd_base = conv.flows[fwd_i].base_seq.unwrap_or(seg.seq);
+        let rev_base = conv.flows[rev_i].base_seq.unwrap_or(0);
+        let rel_seq = seg.seq.wrapping_sub(fwd_base);
+        let rel_ack = if flags & TH_ACK != 0 {
+            seg.ack.wrapping_sub(rev_base)
+        } else {
+            seg.ack
+        };
+        let mut nxt = rel_seq.wrapping_add(seglen);
+        if flags & (TH_SYN | TH_FIN) != 0 {
+            nxt = nxt.wrapping_add(1);
+        }
+        let stream = conv.stream;
+        let initial_rtt = conv.initial_rtt;
+
+        // Hook for reassembly (next stage): the payload of this direction, at its relative seq.
+        feed_stream(stream, fwd_i, rel_seq, t.payload);
+
+        // The stateful items, each with the rank of its tree position.
+        let mut out = std::mem::take(&mut self.stateful);
+        out.clear();
+        let mut push = |rank: u8, f: FieldId, v: Value, depth: u8| {
+            if interest.wants(f) {
+                out.push((rank, item(f, v, depth)));
+            }
+        };
+        push(R_STREAM, TCP_STREAM, Value::UInt(stream.into()), 1);
+        push(
+            R_STREAM,
+            COMPLETENESS,
+            Value::UInt(completeness_shown.into()),
+            1,
+        );
+        push(R_SEQ, SEQ, Value::UInt(rel_seq.into()), 1);
+        push(R_NXTSEQ, NXTSEQ, Value::UInt(nxt.into()), 1);
+        push(R_ACK, ACK, Value::UInt(rel_ack.into()), 1);
+        push(R_WINDOW, WINDOW_SIZE, Value::UInt(window.into()), 1);
+        if flags & TH_SYN == 0 {
+            let factor = match win_scale {
+                Some(s) if s >= 0 => 1i64 << s,
+                Some(s) => i64::from(s),
+                None => -1,
+            };
+            push(R_WINDOW, SCALEFACTOR, Value::Int(factor), 1);
+        }
+        push(R_TIMES, TCP_TIME_REL, Value::RelTime(rel_time), 2);
+        push(R_TIMES, TCP_TIME_DELTA, Value::RelTime(delta_time), 2);
+        let any_analysis = ta.acks_frame.is_some()
+            || initial_rtt.is_some()
+            || ta.bytes_in_flight > 0
+            || ta.push_bytes_sent > 0
+            || ta.flags != 0;
+        if any_analysis {
+            push(R_ANALYSIS, ANALYSIS, Value::None, 1);
+            if let Some(f) = ta.acks_frame {
+                push(R_ANALYSIS, ACKS_FRAME, Value::UInt(f.into()), 2);
+                if ta.ack_rtt != 0 {
+                    push(R_ANALYSIS, ACK_RTT, Value::RelTime(ta.ack_rtt), 2);
+                }
+            }
+            if let Some(rtt) = initial_rtt {
+                push(R_ANALYSIS, INITIAL_RTT, Value::RelTime(rtt), 2);
+            }
+            if ta.bytes_in_flight > 0 {
+                push(
+                    R_ANALYSIS,
+                    BYTES_IN_FLIGHT,
+                    Value::UInt(ta.bytes_in_flight.into()),
+                    2,
+                );
+            }
+            if ta.push_bytes_sent > 0 {
+                push(
+                    R_ANALYSIS,
+                    PUSH_BYTES_SENT,
+                    Value::UInt(ta.push_bytes_sent.into()),
+                    2,
+                );
+            }
+            if ta.flags != 0 {
+                push(R_ANALYSIS, ANALYSIS_FLAGS, Value::None, 2);
+                for f in FLAGS_PRINTED.iter().filter(|f| ta.flags & f.bit != 0) {
+                    push(R_ANALYSIS, EXPERT, Value::None, 3);
+                    push(R_ANALYSIS, f.field, Value::None, 4);
+                    if f.bit & (SPURIOUS_RETRANSMISSION | FAST_RETRANSMISSION) != 0 {
+                        let retrans = id("tcp.analysis.retransmission");
+                        push(R_ANALYSIS, EXPERT, Value::None, 3);
+                        push(R_ANALYSIS, retrans, Value::None, 4);
+                    }
+                    if f.bit == DUPLICATE_ACK {
+                        push(
+                            R_ANALYSIS,
+                            DUP_ACK_NUM,
+                            Value::UInt(ta.dupack_num.into()),
+                            2,
+                        );
+                        push(
+                            R_ANALYSIS,
+                            DUP_ACK_FRAME,
+                            Value::UInt(ta.dupack_frame.into()),
+                            2,
+                        );
+                    }
+                }
+            }
+        }
+        self.merge(p, t.insert_at, &out, rank_of);
+        self.stateful = out;
+        relative_sack_edges(p, t.insert_at, rev_base);
+
+        if p.want_columns {
+            info(p, t, seg, rel_seq, rel_ack, window, seglen, rev_base, &ta);
+        }
+    }
+
+    /// Merge ranked stateful items into the layer's items starting at `at`: each goes before
+    /// the first stateless item of a higher rank. The layer ends at the next depth-0 item.
+    fn merge(
+        &mut self,
+        p: &mut Packet,
+        at: usize,
+        stateful: &[(u8, Item)],
+        rank: impl Fn(FieldId) -> Option<u8>,
+    ) {
+        if stateful.is_empty() {
+            return;
+        }
+        let at = at.min(p.items.len());
+        let end = p.items[at..]
+            .iter()
+            .position(|i| i.depth == 0)
+            .map_or(p.items.len(), |n| at + n);
+        let layer = p.items.get(at.wrapping_sub(1)).map_or(1, |i| i.layer);
+        self.scratch.clear();
+        let mut next = stateful.iter().peekable();
+        for it in &p.items[at..end] {
+            if let Some(r) = rank(it.field).filter(|_| it.depth == 1) {
+                while let Some((_, s)) = next.next_if(|(sr, _)| *sr < r) {
+                    self.scratch.push(Item { layer, ..*s });
+                }
+            }
+            self.scratch.push(*it);
+        }
+        for (_, s) in next {
+            self.scratch.push(Item { layer, ..*s });
+        }
+        p.items.splice(at..end, self.scratch.drain(..));
+    }
+}
+
+// Tree positions of the stateless and stateful TCP items (Wireshark 4.0's order).
+const R_STREAM: u8 = 1;
+const R_LEN: u8 = 2;
+const R_SEQ: u8 = 3;
+const R_SEQ_RAW: u8 = 4;
+const R_NXTSEQ: u8 = 5;
+const R_ACK: u8 = 6;
+const R_ACK_RAW: u8 = 7;
+const R_HDR: u8 = 8;
+const R_WINDOW_VALUE: u8 = 9;
+const R_WINDOW: u8 = 10;
+const R_CHECKSUM: u8 = 11;
+const R_TIMES: u8 = 12;
+const R_ANALYSIS: u8 = 13;
+const R_PAYLOAD: u8 = 14;
+
+fn rank_of(f: FieldId) -> Option<u8> {
+    Some(match f {
+        LEN => R_LEN,
+        SEQ_RAW => R_SEQ_RAW,
+        ACK_RAW => R_ACK_RAW,
+        HDR_LEN | FLAGS => R_HDR,
+        WINDOW_SIZE_VALUE => R_WINDOW_VALUE,
+        URGENT_POINTER | OPTIONS => R_CHECKSUM,
+        PAYLOAD => R_PAYLOAD,
+        _ if f == id("tcp.checksum") || f == id("tcp.checksum.status") => R_CHECKSUM,
+        _ => return None,
+    })
+}
+
+fn item(field: FieldId, value: Value, depth: u8) -> Item {
+    Item {
+        field,
+        value,
+        layer: 1,
+        depth,
+        hidden: false,
+        pos: ByteRange::EMPTY,
+    }
+}
+
+/// tshark shows SACK edges relative to the peer's base sequence number.
+fn relative_sack_edges(p: &mut Packet, at: usize, base: u32) {
+    for it in p.items.iter_mut().skip(at) {
+        if it.depth == 0 {
+            break;
+        }
+        if it.field == OPT_SACK_LE || it.field == OPT_SACK_RE {
+            if let Value::UInt(v) = it.value {
+                it.value = Value::UInt(u64::from((v as u32).wrapping_sub(base)));
+            }
+        }
+    }
+}
+
+/// The reassembly stage's entry point: one direction's payload at its relative sequence number.
+/// Reassembly is not built yet, so nothing is kept.
+#[inline]
+fn feed_stream(_stream: u32, _direction: usize, _rel_seq: u32, _payload: ByteRange) {}
+
+/// Wireshark's `tcp_analyze_sequence_number`, on raw sequence numbers.
+#[allow(clippy::too_many_arguments)]
+fn analyze(
+    conv: &mut TcpConv,
+    fwd_i: usize,
+    rev_i: usize,
+    seg: &TcpSegment,
+    window: u32,
+    seglen: u32,
+    frame: u32,
+    now: i64,
+    ta: &mut Analysis,
+    stats: &mut ConversationStats,
+) {
+    let flags = seg.flags;
+    let (seq, ack) = (seg.seq, seg.ack);
+    let no_sfr = flags & (TH_SYN | TH_FIN | TH_RST) == 0;
+    let [f0, f1] = &mut conv.flows;
+    let (fwd, rev) = if fwd_i == 0 { (f0, f1) } else { (f1, f0) };
+    let _ = rev_i;
+
+    'fwd: {
+        // Zero window probe: one byte at the next sequence number into a closed window.
+        if seglen == 1 && fwd.nextseq == Some(seq) && rev.window == Some(0) {
+            ta.flags |= ZERO_WINDOW_PROBE;
+            break 'fwd;
+        }
+        if window == 0 && no_sfr {
+            ta.flags |= ZERO_WINDOW;
+        }
+        if let Some(n) = fwd.nextseq {
+            if gt(seq, n) && flags & TH_RST == 0 {
+                ta.flags |= LOST_PACKET;
+            }
+        }
+        if seglen <= 1 && no_sfr && fwd.nextseq.is_some_and(|n| n.wrapping_sub(1) == seq) {
+            ta.flags |= KEEP_ALIVE;
+        }
+        let same_position = fwd.nextseq == Some(seq) && fwd.lastack == Some(ack);
+        if seglen == 0 && window != 0 && Some(window) != fwd.window && same_position && no_sfr {
+            ta.flags |= WINDOW_UPDATE;
+        }
+        if seglen > 0 && no_sfr {
+            if let (Some(s), Some(la), Some(w)) = (rev.win_scale, rev.lastack, rev.window) {
+                let _ = s;
+                if seq.wrapping_add(seglen) == la.wrapping_add(w) {
+                    ta.flags |= WINDOW_FULL;
+                }
+            }
+        }
+        if seglen == 0
+            && Some(window) == fwd.window
+            && same_position
+            && rev.lastsegmentflags & KEEP_ALIVE != 0
+            && no_sfr
+        {
+            ta.flags |= KEEP_ALIVE_ACK;
+            break 'fwd;
+        }
+        if seglen == 0
+            && window == 0
+            && Some(window) == fwd.window
+            && same_position
+            && rev.lastsegmentflags & ZERO_WINDOW_PROBE != 0
+            && no_sfr
+        {
+            ta.flags |= ZERO_WINDOW_PROBE_ACK;
+            break 'fwd;
+        }
+        if seglen == 0 && window != 0 && Some(window) == fwd.window && same_position && no_sfr {
+            fwd.dupacknum += 1;
+            ta.flags |= DUPLICATE_ACK;
+            ta.dupack_num = fwd.dupacknum;
+            ta.dupack_frame = fwd.lastnondupack;
+        }
+    }
+    if ta.flags & DUPLICATE_ACK == 0 {
+        fwd.lastnondupack = frame;
+        fwd.dupacknum = 0;
+    }
+
+    // An ACK beyond anything seen in the other direction.
+    if let Some(m) = rev.maxseqtobeacked {
+        if gt(ack, m) && flags & TH_ACK != 0 {
+            ta.flags |= ACK_LOST_PACKET;
+            rev.maxseqtobeacked = rev.nextseq;
+        }
+    }
+
+    // Retransmission, fast retransmission, spurious retransmission, out of order.
+    if seglen > 0 || flags & (TH_SYN | TH_FIN) != 0 {
+        if let Some(n) = fwd.nextseq {
+            if lt(seq, n) && ta.flags & KEEP_ALIVE == 0 {
+                let since_ack = now - rev.lastack_time;
+                let since_next = now - fwd.nextseq_time;
+                let ooo_thres = conv.initial_rtt.filter(|&r| r > 0).unwrap_or(3_000_000);
+                if rev
+                    .lastack
+                    .is_some_and(|la| !gt(seq.wrapping_add(seglen), la))
+                {
+                    ta.flags |= SPURIOUS_RETRANSMISSION;
+                } else if rev.dupacknum >= 2 && rev.lastack == Some(seq) && since_ack < 20_000_000 {
+                    ta.flags |= FAST_RETRANSMISSION;
+                } else if since_next < ooo_thres && n != seq.wrapping_add(seglen) {
+                    ta.flags |= OUT_OF_ORDER;
+                } else {
+                    ta.flags |= RETRANSMISSION;
+                }
+            }
+        }
+    }
+
+    let mut nextseq = seq.wrapping_add(seglen);
+    if flags & (TH_SYN | TH_FIN) != 0 {
+        nextseq = nextseq.wrapping_add(1);
+    }
+    if ta.flags & ZERO_WINDOW_PROBE == 0 {
+        if fwd.nextseq.is_none_or(|n| gt(nextseq, n)) {
+            fwd.nextseq = Some(nextseq);
+            fwd.nextseq_time = now;
+        }
+        if fwd.maxseqtobeacked.is_none_or(|m| m == seq) {
+            fwd.maxseqtobeacked = fwd.nextseq;
+        }
+    }
+    fwd.window = Some(window);
+    fwd.lastack = Some(ack);
+    fwd.lastack_time = now;
+    fwd.lastsegmentflags = ta.flags;
+
+    if seglen > 0 || flags & (TH_SYN | TH_FIN) != 0 {
+        if fwd.unacked.len() >= MAX_UNACKED {
+            fwd.unacked.pop();
+            stats.unacked_dropped += 1;
+        }
+        fwd.unacked.insert(
+            0,
+            Unacked {
+                frame,
+                seq,
+                nextseq,
+                time_ns: now,
+            },
+        );
+    }
+
+    // Which of the other direction's segments does this ACK?
+    if flags & TH_ACK != 0 {
+        let mut i = 0;
+        while let Some(u) = rev.unacked.get_mut(i) {
+            if ack == u.nextseq {
+                if ta.acks_frame.is_none() {
+                    ta.acks_frame = Some(u.frame);
+                    ta.ack_rtt = now - u.time_ns;
+                }
+                rev.unacked.remove(i);
+            } else if gt(ack, u.seq) && !gt(ack, u.nextseq) {
+                u.seq = ack;
+                i += 1;
+            } else if gt(u.nextseq, ack) {
+                i += 1;
+            } else {
+                rev.unacked.remove(i);
+            }
+        }
+    }
+
+    // Bytes in flight: the span of this direction's unacknowledged data.
+    if seglen > 0 {
+        let mut span: Option<(u32, u32)> = None;
+        for u in &fwd.unacked {
+            span = Some(match span {
+                None => (u.seq, u.nextseq),
+                Some((a, b)) => (
+                    if lt(u.seq, a) { u.seq } else { a },
+                    if gt(u.nextseq, b) { u.nextseq } else { b },
+                ),
+            });
+        }
+        if let Some((a, b)) = span {
+            let inflight = b.wrapping_sub(a);
+            if inflight > 0 && inflight < 2_000_000_000 {
+                ta.bytes_in_flight = inflight;
+            }
+        }
+        if fwd.push_set_last {
+            fwd.push_bytes_sent = seglen;
+            fwd.push_set_last = false;
+        } else {
+            fwd.push_bytes_sent = fwd.push_bytes_sent.wrapping_add(seglen);
+        }
+        if flags & TH_PUSH != 0 {
+            fwd.push_set_last = true;
+        }
+        ta.push_bytes_sent = fwd.push_bytes_sent;
+    }
+}
+
+/// tshark's TCP Info column: `[analysis] sport → dport [FLAGS] Seq=… Ack=… Win=… Len=… options`.
+#[allow(clippy::too_many_arguments)]
+fn info(
+    p: &mut Packet,
+    t: &Transport,
+    seg: &TcpSegment,
+    rel_seq: u32,
+    rel_ack: u32,
+    window: u32,
+    seglen: u32,
+    rev_base: u32,
+    ta: &Analysis,
+) {
+    let mut s = String::with_capacity(128);
+    for f in FLAGS_PRINTED.iter().rev() {
+        if ta.flags & f.bit != 0 {
+            if f.bit == DUPLICATE_ACK {
+                let _ = write!(s, "[TCP Dup ACK {}#{}] ", ta.dupack_frame, ta.dupack_num);
+            } else {
+                s.push_str(f.info);
+            }
+        }
+    }
+    let _ = write!(s, "{} → {} [", t.src_port, t.dst_port);
+    tcp::flags_text(seg.flags, &mut s);
+    let _ = write!(s, "] Seq={rel_seq}");
+    if seg.flags & TH_ACK != 0 {
+        let _ = write!(s, " Ack={rel_ack}");
+    }
+    let _ = write!(s, " Win={window}");
+    if seg.flags & tcp::TH_URG != 0 {
+        let _ = write!(s, " Urg={}", rel_urgent(p, t));
+    }
+    let _ = write!(s, " Len={seglen}");
+    let hl = usize::from(seg.header_len);
+    let mut cut = false;
+    if let Some(h) = header(p, t) {
+        cut = h.len() < hl;
+        if let Some(opts) = h.get(20..hl.min(h.len())) {
+            tcp::options_info(opts, rev_base, &mut s);
+        }
+    }
+    if cut {
+        // The header ran past the captured bytes: tshark's exception text.
+        s.push_str(if p.info.cap_len < p.info.len {
+            "[Packet size limited during capture]"
+        } else {
+            "[Malformed Packet]"
+        });
+    }
+    p.columns.info = s;
+}
+
+fn rel_urgent(p: &Packet, t: &Transport) -> u16 {
+    header(p, t)
+        .and_then(|h| h.get(18..20).map(|b| u16::from_be_bytes([b[0], b[1]])))
+        .unwrap_or(0)
+}
+
+/// The TCP header's bytes: the range of the layer's protocol item.
+fn header<'p>(p: &'p Packet, t: &Transport) -> Option<&'p [u8]> {
+    let proto = p.items[..t.insert_at.min(p.items.len())]
+        .iter()
+        .rev()
+        .find(|i| i.depth == 0)?;
+    Some(p.bytes(proto.pos))
+}

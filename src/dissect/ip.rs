@@ -65,17 +65,17 @@ pub fn dissect_inner(p: &mut Packet, interest: &Interest, buf: Buf, embedded: bo
         return;
     };
     let version = b0 >> 4;
+    if version == 6 {
+        // Wireshark hands a version-6 packet found under an IPv4 ethertype to IPv6.
+        ipv6::dissect_inner(p, interest, buf, embedded);
+        return;
+    }
     p.add(
         interest,
         VERSION,
         Value::UInt(version as u64),
         buf.range(0, 1),
     );
-    if version == 6 {
-        // Wireshark hands a version-6 packet found under an IPv4 ethertype to IPv6.
-        ipv6::dissect_inner(p, interest, buf, embedded);
-        return;
-    }
     if p.want_columns && !embedded {
         p.columns.protocol = "IPv4";
     }

@@ -114,14 +114,13 @@ impl Ipv4Reassembly {
         if fresh {
             self.next_seq += 1;
         }
-        if !dg.pieces.iter().any(|pc| pc.offset == frag.offset) {
-            dg.pieces.push(Piece {
-                frame,
-                offset: frag.offset,
-                bytes: payload.to_vec(),
-            });
-            self.held_bytes += payload.len();
-        }
+        // Retransmitted fragments are kept too: tshark lists them among the datagram's fragments.
+        dg.pieces.push(Piece {
+            frame,
+            offset: frag.offset,
+            bytes: payload.to_vec(),
+        });
+        self.held_bytes += payload.len();
         if !frag.more {
             dg.total = frag.offset.checked_add(payload.len() as u32);
         }

@@ -21,7 +21,6 @@ const GRETYPE: FieldId = registry::id("sll.gretype");
 const ETYPE: FieldId = registry::id("sll.etype");
 const IFINDEX: FieldId = registry::id("sll.ifindex");
 
-const ARPHRD_ETHER: u16 = 1;
 const ARPHRD_IPGRE: u16 = 778;
 
 /// `LINKTYPE_LINUX_SLL`: 16-byte header.
@@ -149,7 +148,7 @@ fn address(p: &mut Packet, interest: &Interest, buf: Buf, at: usize, hatype: u16
     let r = buf.range(at, halen);
     let mut used = halen;
     match (hatype, halen) {
-        (ARPHRD_ETHER, 6) => {
+        (_, 6) => {
             if let Some(a) = buf.array::<6>(at) {
                 p.add(interest, SRC_ETH, Value::Ether(a), r);
                 if p.want_columns {

@@ -373,7 +373,9 @@ fn agrees_with_tshark() {
     for x in &examples {
         eprintln!("{x}");
     }
-    eprintln!("compared {compared}, equal {equal}; frames of other link types skipped: {skipped_frames}");
+    eprintln!(
+        "compared {compared}, equal {equal}; frames of other link types skipped: {skipped_frames}"
+    );
     assert!(compared > 10_000);
     assert!(
         equal * 1000 >= compared * 990,

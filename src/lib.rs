@@ -1,6 +1,7 @@
 //! wiresift answers questions about packet captures in Wireshark's display-filter language.
 #![forbid(unsafe_code)]
 
+pub mod capture;
 pub mod dissect;
 pub mod filter;
 pub mod registry;

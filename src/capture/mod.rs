@@ -151,6 +151,17 @@ impl CaptureReader {
         let head: Vec<u8> = input.available().iter().take(16).copied().collect();
         let magic: [u8; 4] = match head.get(..4).and_then(|m| m.try_into().ok()) {
             Some(m) => m,
+            None if input.cut_short() => {
+                return Err(CaptureError::Truncated {
+                    frame: 1,
+                    offset: 0,
+                    what: "file header",
+                    is_frame: false,
+                    present: n as u64,
+                    needed: 4,
+                    compressed: true,
+                })
+            }
             None => {
                 return Err(CaptureError::NotACapture {
                     seen: describe_start(&head, gzip, n),

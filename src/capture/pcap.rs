@@ -404,16 +404,15 @@ fn figure_of_merit(data: &[u8], variant: Variant, big: bool, snaplen: u32, max: 
             u32::from_le_bytes(w)
         })
     };
+    // An end of data anywhere (even mid-record) counts as "this format", as in wiretap 4.0:
+    // reading the frames will meet the same end.
     let mut p = 0usize;
     for record in 0..RECORDS_TO_TRY {
-        if record > 0 && p == data.len() {
-            return 0; // one record then a clean end: this variant is fine
-        }
         let (Some(usec), Some(incl), Some(orig)) = (rd32(p + 4), rd32(p + 8), rd32(p + 12)) else {
-            return 1; // a short read
+            return 0;
         };
         if data.len() < p + variant.header_len() {
-            return 1;
+            return 0;
         }
         let merit = usize::from(usec >= 1_000_000)
             + usize::from(incl > max)
@@ -424,9 +423,6 @@ fn figure_of_merit(data: &[u8], variant: Variant, big: bool, snaplen: u32, max: 
             return merit;
         }
         p += variant.header_len() + incl as usize;
-        if p > data.len() {
-            return 1;
-        }
     }
     0
 }

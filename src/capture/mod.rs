@@ -225,8 +225,9 @@ impl CaptureReader {
         self.interfaces.iter().any(Interface::sub_microsecond)
     }
 
-    /// Append up to `max_frames` frames (stopping once `max_bytes` of frame data were added) to
-    /// `batch`. Returns how many were added: 0 at the end of the file. An error found after some
+    /// Append up to `max_frames` frames (stopping once `max_bytes` of frame data were added; at
+    /// least one frame is read either way) to `batch`. Returns how many were added: 0 only at the
+    /// end of the file. An error found after some
     /// frames is returned by the next call, so every good frame comes first; after an error
     /// the reader is finished and returns `Ok(0)`.
     pub fn fill(
@@ -239,9 +240,11 @@ impl CaptureReader {
             self.finished = true;
             return Err(e);
         }
-        if self.finished || max_frames == 0 {
+        if self.finished {
             return Ok(0);
         }
+        // Zero limits would make 0 mean something other than "end of file".
+        let (max_frames, max_bytes) = (max_frames.max(1), max_bytes.max(1));
         let before = batch.len();
         let result = match &mut self.parser {
             Parser::Pcap(p) => p.fill(

@@ -375,8 +375,9 @@ fn guess_variant(
     max_cap_len: u32,
     variants: &[Variant],
 ) -> std::io::Result<Variant> {
-    // Two records of at most max_cap_len bytes and their headers.
-    input.fill_to(2 * (max_cap_len as usize + 28))?;
+    // Two records and their headers, but never more than the usual buffer (link types such as
+    // USBPcap allow 128 MiB records; a guess cut short assumes the format, as wiretap does).
+    input.fill_to((2 * (max_cap_len as usize + 28)).min(super::input::BUFFER_SIZE))?;
     let data = input.available();
     let mut best = (usize::MAX, Variant::Standard);
     for &v in variants {

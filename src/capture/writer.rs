@@ -16,6 +16,7 @@ use pcap_file::pcap::{PcapHeader, PcapTsResolution, PcapWriter, RawPcapPacket};
 use pcap_file::pcapng::blocks::interface_description::{
     InterfaceDescriptionBlock, InterfaceDescriptionOption, InterfaceTsResolution,
 };
+use pcap_file::pcapng::blocks::section_header::SectionHeaderBlock;
 use pcap_file::pcapng::{PcapNgWriter, RawBlock};
 use pcap_file::{DataLink, Endianness};
 
@@ -23,6 +24,7 @@ use super::batch::{FrameRef, RecordKind};
 use super::{CaptureError, Interface};
 use crate::dissect::FrameInfo;
 
+const SPB: u32 = 3;
 const EPB: u32 = 6;
 const CB_COPY: u32 = 0x0000_0BAD;
 const CB_NO_COPY: u32 = 0x4000_0BAD;
@@ -63,8 +65,12 @@ enum Out {
     },
     PcapNg {
         writer: PcapNgWriter<BufWriter<File>>,
-        /// Output interface i was made for source (interface_id, link_type) `interfaces[i]`.
-        interfaces: Vec<(u32, u32)>,
+        /// Output interface i was made for source (interface, link_type) `interfaces[i].0`,
+        /// with snap length `interfaces[i].1`.
+        interfaces: Vec<((u32, u32), u32)>,
+        /// Source section being written: a frame from another one starts a new section, so
+        /// interface ids (`frame.interface_id`) stay as they were.
+        section: Option<u32>,
         scratch: Vec<u8>,
     },
 }
@@ -125,16 +131,22 @@ impl CaptureWriter {
                 writer: PcapNgWriter::with_endianness(buffered, Endianness::Little)
                     .map_err(|e| w.write_error(e))?,
                 interfaces: Vec::new(),
+                section: None,
                 scratch: Vec::new(),
             },
         });
         Ok(w)
     }
 
-    /// Give a source interface's name and description, written into its pcapng interface block.
-    /// `id` is the reader's interface index ([`FrameRef::interface`]).
+    /// Give a source interface (name, description, snap length, section), so that its pcapng
+    /// interface block says the same. `id` is the reader's interface index
+    /// ([`FrameRef::interface`]). With every interface described in order, output sections and
+    /// interface ids match the source's.
     pub fn describe_interface(&mut self, id: u32, iface: &Interface) {
-        self.described.push((id, iface.clone()));
+        if !self.described.iter().any(|(i, _)| *i == id) {
+            self.described.push((id, iface.clone()));
+            self.described.sort_by_key(|(i, _)| *i);
+        }
     }
 
     /// Write a frame from a batch, with its comments (pcapng) and kind.
@@ -143,7 +155,8 @@ impl CaptureWriter {
             RecordKind::Packet | RecordKind::SimplePacket => {
                 let comments: Vec<&str> = frame.comments().collect();
                 let key = frame.interface.unwrap_or(frame.info.interface_id);
-                self.write_packet(frame.info, key, frame.data, &comments)
+                let simple = frame.kind == RecordKind::SimplePacket;
+                self.write_packet(frame.info, key, simple, frame.data, &comments)
             }
             RecordKind::CustomBlock { pen, copy_allowed } => {
                 self.write_custom(frame.info.number, pen, copy_allowed, frame.data)
@@ -166,13 +179,16 @@ impl CaptureWriter {
         data: &[u8],
         comments: &[&str],
     ) -> Result<(), CaptureError> {
-        self.write_packet(info, info.interface_id, data, comments)
+        self.write_packet(info, info.interface_id, false, data, comments)
     }
 
+    /// `simple`: the frame came from a Simple Packet Block (no timestamp); it is written as one
+    /// when pcapng can say the same thing, else as an Enhanced Packet Block stamped 0.
     fn write_packet(
         &mut self,
         info: &FrameInfo,
         interface: u32,
+        simple: bool,
         data: &[u8],
         comments: &[&str],
     ) -> Result<(), CaptureError> {
@@ -249,54 +265,67 @@ impl CaptureWriter {
             Some(Out::PcapNg {
                 writer,
                 interfaces,
+                section,
                 scratch,
             }) => {
+                let source = self.described.iter().find(|(i, _)| *i == interface);
+                let src_section = source.map_or(0, |(_, s)| s.section);
+                if section.is_some_and(|s| s != src_section) {
+                    let shb = SectionHeaderBlock {
+                        endianness: Endianness::Little,
+                        ..SectionHeaderBlock::default()
+                    };
+                    writer.write_pcapng_block(shb).map_err(|e| {
+                        CaptureError::io(
+                            "cannot write section header",
+                            io::Error::other(e.to_string()),
+                        )
+                    })?;
+                    interfaces.clear();
+                }
+                *section = Some(src_section);
+                // Described interfaces of the section come out in their order, used or not, so
+                // that interface ids stay the same; others get a block when first used.
+                if let Some((_, src)) = source {
+                    for (gid, other) in &self.described {
+                        if other.section == src.section
+                            && *gid <= interface
+                            && !interfaces.iter().any(|((g, _), _)| g == gid)
+                        {
+                            write_idb(writer, nano, other.link_type, Some(other), info.number)?;
+                            interfaces.push(((*gid, other.link_type), other.snaplen));
+                        }
+                    }
+                }
                 let key = (interface, info.link_type);
-                let id = match interfaces.iter().position(|k| *k == key) {
+                let id = match interfaces.iter().position(|(k, _)| *k == key) {
                     Some(i) => i,
                     None => {
-                        let link = u16::try_from(info.link_type).map_err(|_| {
-                            CaptureError::Unsupported {
-                                offset: None,
-                                reason: format!(
-                                    "frame {} has link type {}, which pcapng cannot hold",
-                                    info.number, info.link_type
-                                ),
-                            }
-                        })?;
-                        let mut options = vec![InterfaceDescriptionOption::IfTsResol(if nano {
-                            InterfaceTsResolution::NANO
-                        } else {
-                            InterfaceTsResolution::MICRO
-                        })];
-                        if let Some((_, src)) = self.described.iter().find(|(i, _)| *i == interface)
-                        {
-                            if let Some(n) = &src.name {
-                                options.push(InterfaceDescriptionOption::IfName(Cow::Owned(
-                                    n.clone(),
-                                )));
-                            }
-                            if let Some(d) = &src.description {
-                                options.push(InterfaceDescriptionOption::IfDescription(
-                                    Cow::Owned(d.clone()),
-                                ));
-                            }
-                        }
-                        let idb = InterfaceDescriptionBlock {
-                            linktype: DataLink::from(u32::from(link)),
-                            snaplen: 0,
-                            options,
-                        };
-                        writer.write_pcapng_block(idb).map_err(|e| {
-                            CaptureError::io(
-                                "cannot write interface block",
-                                io::Error::other(e.to_string()),
-                            )
-                        })?;
-                        interfaces.push(key);
+                        let src = source.map(|(_, s)| s);
+                        write_idb(writer, nano, info.link_type, src, info.number)?;
+                        interfaces.push((key, src.map_or(0, |s| s.snaplen)));
                         interfaces.len() - 1
                     }
                 };
+                // A Simple Packet Block belongs to interface 0 and its captured length is the
+                // original length cut to that interface's snap length.
+                let snaplen = interfaces.get(id).map_or(0, |(_, s)| *s);
+                let spb_cap = if snaplen != 0 {
+                    info.len.min(snaplen)
+                } else {
+                    info.len
+                };
+                if simple && id == 0 && comments.is_empty() && spb_cap == cap {
+                    scratch.clear();
+                    scratch.extend_from_slice(&info.len.to_le_bytes());
+                    scratch.extend_from_slice(data);
+                    pad4(scratch);
+                    write_raw(writer, SPB, scratch).map_err(|e| {
+                        CaptureError::io(format!("cannot write frame {}", info.number), e)
+                    })?;
+                    self.frames += 1;
+                    return Ok(());
+                }
                 let raw = if nano { ns } else { ns / 1000 };
                 scratch.clear();
                 for v in [id as u32, (raw >> 32) as u32, raw as u32, cap, info.len] {
@@ -427,6 +456,44 @@ impl Drop for CaptureWriter {
             let _ = fs::remove_file(&self.temp);
         }
     }
+}
+
+/// Write an Interface Description Block keeping the source interface's details.
+fn write_idb(
+    writer: &mut PcapNgWriter<BufWriter<File>>,
+    nano: bool,
+    link_type: u32,
+    src: Option<&Interface>,
+    frame: u32,
+) -> Result<(), CaptureError> {
+    let link = u16::try_from(link_type).map_err(|_| CaptureError::Unsupported {
+        offset: None,
+        reason: format!("frame {frame} has link type {link_type}, which pcapng cannot hold"),
+    })?;
+    let mut options = vec![InterfaceDescriptionOption::IfTsResol(if nano {
+        InterfaceTsResolution::NANO
+    } else {
+        InterfaceTsResolution::MICRO
+    })];
+    if let Some(n) = src.and_then(|s| s.name.as_ref()) {
+        options.push(InterfaceDescriptionOption::IfName(Cow::Owned(n.clone())));
+    }
+    if let Some(d) = src.and_then(|s| s.description.as_ref()) {
+        options.push(InterfaceDescriptionOption::IfDescription(Cow::Owned(
+            d.clone(),
+        )));
+    }
+    let idb = InterfaceDescriptionBlock {
+        linktype: DataLink::from(u32::from(link)),
+        snaplen: src.map_or(0, |s| s.snaplen),
+        options,
+    };
+    writer.write_pcapng_block(idb).map(|_| ()).map_err(|e| {
+        CaptureError::io(
+            "cannot write interface block",
+            io::Error::other(e.to_string()),
+        )
+    })
 }
 
 fn finished() -> CaptureError {

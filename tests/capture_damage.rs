@@ -24,9 +24,7 @@ fn read_all(bytes: Vec<u8>) -> (Vec<Frame>, Option<CaptureError>) {
 /// Little-endian microsecond pcap, Ethernet, snaplen 65535; records (sec, usec, incl, orig, data).
 fn pcap(records: &[(u32, u32, u32, u32, &[u8])]) -> Vec<u8> {
     let mut v = Vec::new();
-    for x in [0xa1b2c3d4u32] {
-        v.extend_from_slice(&x.to_le_bytes());
-    }
+    v.extend_from_slice(&0xa1b2c3d4u32.to_le_bytes());
     v.extend_from_slice(&2u16.to_le_bytes());
     v.extend_from_slice(&4u16.to_le_bytes());
     for x in [0u32, 0, 65535, 1] {
@@ -57,7 +55,7 @@ fn u32b(v: u32, big: bool) -> [u8; 4] {
 }
 
 fn pad(v: &mut Vec<u8>) {
-    while v.len() % 4 != 0 {
+    while !v.len().is_multiple_of(4) {
         v.push(0);
     }
 }

@@ -183,7 +183,7 @@ fn edsa_matches_tcpdump() {
     // tcpdump -tt prints microseconds.
     let want: Vec<i64> = data("capture_edsa_tcpdump.tsv")
         .lines()
-        .map(|l| epoch_ns(l))
+        .map(epoch_ns)
         .collect();
     let path = format!(
         "{}/fixtures/malformed/tcpdump_edsa.pcap",

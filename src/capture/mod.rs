@@ -1,17 +1,35 @@
 //! Capture files → frames: pcap and pcapng, plain or gzip-compressed, read the way tshark 4.0
 //! (wiretap) reads them, and written back as pcap or pcapng.
 //!
-//! Reading streams through one reused buffer ([`input`]), so memory does not depend on the file
+//! Reading streams through one reused buffer (`input`), so memory does not depend on the file
 //! size. [`CaptureReader::fill`] copies the next frames into a [`FrameBatch`] that owns its bytes,
 //! so a filled batch can be dissected in parallel while nothing borrows the reader. Damaged files
 //! give every good frame first, then a [`CaptureError`] naming the frame and byte offset.
 //!
 //! | stage | in → out |
 //! |---|---|
-//! | [`input`] | file → bytes (gzip recognised by its magic, as Wireshark does) |
-//! | [`pcap`] / [`pcapng`] | bytes → records, timestamps in ns, interfaces |
-//! | [`batch`] | records → [`FrameBatch`] of ([`FrameInfo`], bytes, comments) |
-//! | [`writer`] | frames → a new pcap/pcapng file, renamed into place on `finish` |
+//! | `input` | file → bytes (gzip recognised by its magic, as Wireshark does) |
+//! | `pcap` / `pcapng` | bytes → records, timestamps in ns, interfaces |
+//! | `batch` | records → [`FrameBatch`] of ([`FrameInfo`], bytes, kind, comments) |
+//! | `writer` | frames → a new pcap/pcapng file ([`CaptureWriter`]), renamed into place on `finish` |
+//! | `error` | [`CaptureError`]: NotACapture, Truncated, Damaged, Unsupported, Io |
+//!
+//! ```no_run
+//! use wiresift::capture::{CaptureReader, FrameBatch};
+//! use rayon::prelude::*;
+//!
+//! let mut reader = CaptureReader::open("fixtures/smtp/zeek_smtp.pcap")?;
+//! let mut batch = FrameBatch::new();
+//! loop {
+//!     batch.clear();
+//!     if reader.fill(&mut batch, 4096, 4 << 20)? == 0 {
+//!         break;
+//!     }
+//!     let big = batch.par_frames().filter(|f| f.info.len > 1000).count();
+//!     println!("{big} large frames");
+//! }
+//! # Ok::<(), wiresift::capture::CaptureError>(())
+//! ```
 
 mod batch;
 mod error;

@@ -11,3 +11,4 @@ pub mod ast;
 pub mod error;
 
 pub use error::{ErrorKind, FilterError, Warning};
+pub mod literal;

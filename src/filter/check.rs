@@ -514,6 +514,13 @@ impl<'t> Checker<'t> {
         let tl = self.infer(lhs);
         let tr = self.infer(rhs);
         if tl.is_none() && tr.is_none() {
+            if let Some(e) = self.lhs_word_error(lhs, op_text) {
+                return Err(e);
+            }
+            // A more precise complaint about either side (an unknown function, a function
+            // that needs a field) before the general one.
+            self.value(lhs, None)?;
+            self.value(rhs, None)?;
             return Err(self.constant_lhs(lhs, op_text));
         }
         let l = match tl {
@@ -548,8 +555,8 @@ impl<'t> Checker<'t> {
                 .and_then(|t| t.field)
                 .filter(|_| matches!(lhs, ast::Arith::Entity(_))),
         };
-        let rv = self.operand(rhs, Some(own), op_text, false)?;
         self.check_op_support(&l, r.op, op_text)?;
+        let rv = self.operand(rhs, Some(own), op_text, false)?;
         if !compatible(l.ty, rv.ty) {
             return Err(self.incompatible(lhs.span(), rhs.span()));
         }
@@ -1024,8 +1031,15 @@ impl<'t> Checker<'t> {
                     ValueKind::Field(sel) => Some(registry::def(sel.id)),
                     _ => None,
                 };
-                let unsupported = is_bytes_class(v.ty)
-                    || matches!(v.ty, FieldType::RelativeTime | FieldType::None);
+                let unsupported = v.ty.is_string()
+                    || matches!(
+                        v.ty,
+                        FieldType::Bytes
+                            | FieldType::UintBytes
+                            | FieldType::Protocol
+                            | FieldType::RelativeTime
+                            | FieldType::None
+                    );
                 if unsupported {
                     return Err(err(
                         ErrorKind::Type,

@@ -808,21 +808,20 @@ fn push_func(
                     }),
                     Func::Lower | Func::Upper => {
                         let at = s.arena.len();
-                        let (src, arena) = copy_source(&v, c, &mut s.arena);
-                        match src {
-                            Some(r) => arena.extend_from_within(r),
-                            None => {
-                                let b = bytes_of(&v, c, &[]).to_vec();
-                                arena.extend_from_slice(&b);
+                        match v {
+                            Rv::Bytes(BRef::Arena(st, l)) => {
+                                let st = st as usize;
+                                s.arena.extend_from_within(st..st + l as usize);
                             }
+                            _ => s.arena.extend_from_slice(bytes_of(&v, c, &[])),
                         }
-                        let new = arena.get_mut(at..).unwrap_or(&mut []);
+                        let new = s.arena.get_mut(at..).unwrap_or(&mut []);
                         if f == Func::Lower {
                             new.make_ascii_lowercase();
                         } else {
                             new.make_ascii_uppercase();
                         }
-                        Some(arena_ref(at, arena.len() - at))
+                        Some(arena_ref(at, s.arena.len() - at))
                     }
                     Func::String => {
                         let at = s.arena.len();
@@ -839,26 +838,6 @@ fn push_func(
         }
     }
     true
-}
-
-/// For a value already in the arena, its range there (so it can be copied within the arena).
-fn copy_source<'x>(
-    v: &Rv,
-    c: &Ctx,
-    arena: &'x mut Vec<u8>,
-) -> (Option<std::ops::Range<usize>>, &'x mut Vec<u8>) {
-    match v {
-        Rv::Bytes(BRef::Arena(s, l)) => {
-            let (s, l) = (*s as usize, *l as usize);
-            (Some(s..s + l), arena)
-        }
-        _ => {
-            let b = bytes_of(v, c, &[]);
-            arena.extend_from_slice(b);
-            let end = arena.len();
-            (Some(end - b.len()..end), arena)
-        }
-    }
 }
 
 /// The display string `string()` gives a value (tshark's filter representation).

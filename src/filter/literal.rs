@@ -267,6 +267,17 @@ pub fn int_range(ty: FieldType) -> Option<(i128, i128)> {
 fn convert_int(lit: Lit<'_>, target: Target) -> Result<Converted, LitError> {
     let ty = target.ty;
     let (min, max) = int_range(ty).unwrap_or((i128::MIN, i128::MAX));
+    // `-N` is a minus applied to N (tshark reports the magnitude, and a negative constant
+    // against an unsigned field compiles and never matches).
+    if let Lit::Word(w) = lit {
+        if let Some(magnitude) = w.strip_prefix('-').filter(|m| looks_numeric(m)) {
+            let c = convert_int(Lit::Word(magnitude), target)?;
+            return match c.value {
+                Const::Int(v) => ok(Const::Int(-v)),
+                other => ok(other),
+            };
+        }
+    }
     let (text, v) = match lit {
         Lit::Char(c) => (lit.shown(), i128::from(c)),
         Lit::Word(w) => match parse_int(w) {
@@ -894,7 +905,12 @@ mod tests {
         );
         assert_eq!(
             word("tcp.window_size_scalefactor", "-3000000000"),
-            Err("\"-3000000000\" too small for this field, minimum -2147483648.".into())
+            Err("\"3000000000\" too big for this field, maximum 2147483647.".into())
+        );
+        assert_eq!(word("ip.len", "-1"), Ok(Const::Int(-1)));
+        assert_eq!(
+            conv("tcp.window_size_scalefactor", Lit::Str(b"-1")),
+            Err("Signed integer (4 bytes) cannot be converted from a string (\"-1\").".into())
         );
         assert_eq!(
             word("tcp.seq", "1.5"),

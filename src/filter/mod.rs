@@ -11,3 +11,8 @@ pub mod ast;
 pub mod error;
 
 pub use error::{ErrorKind, FilterError, Warning};
+pub mod print;
+pub mod scanner;
+pub mod syntax;
+
+pub use syntax::{parse, Parsed};

@@ -2,7 +2,7 @@
 //!
 //! | stage | module | in → out |
 //! |---|---|---|
-//! | parse | `syntax` (grammar in `grammar/filter.pest`) | text → [`ast::Expr`] with spans |
+//! | parse | [`syntax`] (tokens: [`scanner`]) | text → [`ast::Expr`] with spans |
 //! | check | [`check`] (literals: [`literal`]) | AST → typed tree: names resolved in the registry, literals converted |
 //! | compile | [`compile`] | typed tree → [`Filter`], a `Send + Sync` program |
 //! | evaluate | `Filter::matches` | `Filter` × [`crate::dissect::Packet`] → bool |
@@ -12,9 +12,27 @@ pub mod check;
 pub mod compile;
 pub mod error;
 pub mod literal;
+pub mod print;
+pub mod scanner;
+pub mod syntax;
 
 pub use compile::Filter;
 pub use error::{ErrorKind, FilterError, Warning};
+pub use syntax::{parse, Parsed};
+
+/// Parse, check and compile a display filter.
+pub fn compile(text: &str) -> Result<Filter, FilterError> {
+    let parsed = syntax::parse(text)?;
+    let checked = check::check(parsed.expr.as_ref(), text)?;
+    let canonical = parsed
+        .expr
+        .as_ref()
+        .map(print::canonical)
+        .unwrap_or_default();
+    let mut warnings = parsed.warnings;
+    warnings.extend(checked.warnings);
+    Ok(Filter::new(checked.test.as_ref(), warnings, canonical))
+}
 
 /// Check and compile an already parsed filter. `text` is the filter the AST's spans index;
 /// `canonical` its printed form.

@@ -73,7 +73,7 @@ enum Node {
         lhs: Val,
         rhs: Val,
         /// A constant needle, searched with a prebuilt finder.
-        finder: Option<memmem::Finder<'static>>,
+        finder: Option<Box<memmem::Finder<'static>>>,
     },
     Matches {
         all: bool,
@@ -257,7 +257,7 @@ impl Builder {
             },
             Test::Contains { all, lhs, rhs } => {
                 let finder = match &rhs.kind {
-                    ValueKind::Const(Const::Bytes(b)) => Some(memmem::Finder::new(b).into_owned()),
+                    ValueKind::Const(Const::Bytes(b)) => Some(Box::new(memmem::Finder::new(b).into_owned())),
                     _ => None,
                 };
                 Node::Contains {

@@ -687,7 +687,7 @@ pub fn parse_byte_string(w: &str) -> Option<Vec<u8>> {
     }
     let sep = w.chars().find(|c| matches!(c, ':' | '-' | '.'));
     let hex = |s: &str| -> Option<Vec<u8>> {
-        if s.is_empty() || s.len() % 2 != 0 || !s.chars().all(|c| c.is_ascii_hexdigit()) {
+        if s.is_empty() || !s.len().is_multiple_of(2) || !s.chars().all(|c| c.is_ascii_hexdigit()) {
             return None;
         }
         (0..s.len())

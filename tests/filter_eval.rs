@@ -239,6 +239,8 @@ enum P {
     Tun,
     /// IPv6 2001:db8::1 → ::1, TCP SYN 80 → 443.
     V6,
+    /// ICMP reply 10.0.0.9 → 10.0.0.1 with a response time of 0.25 (an FT_DOUBLE).
+    Icmp,
 }
 
 fn packet<'a>(which: P, d: &'a Data) -> Packet<'a> {
@@ -313,6 +315,14 @@ fn packet<'a>(which: P, d: &'a Data) -> Packet<'a> {
                 .add("ipv6.dst", Value::Ipv6(1), 38, 16)
                 .add("ipv6.addr", Value::Ipv6(1), 38, 16);
             tcp(b, 54, 74, 80, 443, 0x002, false).done()
+        }
+        P::Icmp => {
+            let b = frame(Build::new(11, T0 + 6 * SEC, &d.arp), 11, 42, SEC, 7 * SEC);
+            let b = eth(b, MAC_A, MAC_B, 0x0800);
+            ipv4(b, 14, [10, 0, 0, 9], [10, 0, 0, 1], 64, 1, false, 28)
+                .layer("icmp", 34, 8)
+                .add("icmp.resptime", Value::Float(0.25), 0, 0)
+                .done()
         }
     }
 }
@@ -482,6 +492,19 @@ const ROWS: &[(&str, P, bool)] = &[
     ("frame.time >= \"2002-12-31 13:55:32Z\"", Rsp, false),
     // No zone: local time; the tests run with TZ=UTC.
     ("frame.time == \"2002-12-31 13:55:31.3\"", Rsp, true),
+    // ref §1.4 floating point (FT_DOUBLE); NaN equals only NaN (post-4.0 `nan` literal).
+    ("icmp.resptime == 0.25", Icmp, true),
+    ("icmp.resptime == 25e-2", Icmp, true),
+    ("icmp.resptime > 0.2", Icmp, true),
+    ("icmp.resptime < 0.2", Icmp, false),
+    ("icmp.resptime * 4 == 1", Icmp, true),
+    ("icmp.resptime - 0.25 == 0", Icmp, true),
+    ("icmp.resptime / 0 == 0", Icmp, false),
+    ("-icmp.resptime < 0", Icmp, true),
+    ("abs(-icmp.resptime) == 0.25", Icmp, true),
+    ("icmp.resptime != NaN", Icmp, true),
+    ("icmp.resptime == NaN", Icmp, false),
+    ("icmp.resptime == inf", Icmp, false),
     // ref §3.4 contains: bytes, strings, protocols, slices; strings are case-sensitive.
     ("tcp.payload contains \"HEAD\"", Rsp, true),
     ("tcp.payload contains \"head\"", Rsp, false),
@@ -531,6 +554,11 @@ const ROWS: &[(&str, P, bool)] = &[
     ("ip.src in {10.0.0.0/8, 192.168.0.0/16}", Req, true),
     ("ip.ttl in {63..64}", Rsp, true),
     ("ip.ttl in {1, 2, 3}", Udp, true),
+    // Post-4.0 (ref §3.6): fields as set elements.
+    ("eth.src in {eth.dst}", Rsp, false),
+    ("eth.src in {eth.addr}", Rsp, true),
+    ("tcp.dstport in {tcp.srcport..2000}", Rsp, true),
+    ("tcp.dstport in {tcp.srcport..1000}", Rsp, false),
     // ref §3.7 arithmetic: 64-bit, no wrap-around; division by zero is no value
     // (any-tests false, all-tests vacuously true); an absent field makes the relation false.
     ("ip.ttl + 200 == 8", Rsp, false),
@@ -812,6 +840,19 @@ const ERRORS: &[(&str, &str, Option<&str>)] = &[
         None,
     ),
     ("frame.time_delta == abc", "\"abc\" is not a valid time.", None),
+    (
+        "icmp.resptime > NaN",
+        "NaN cannot be used in ordered comparisons",
+        None,
+    ),
+    // ref §5.2: a word that is a protocol name is the protocol (`nan` is one), not a literal.
+    (
+        "icmp.resptime == nan",
+        "icmp.resptime and nan are not of compatible types.",
+        None,
+    ),
+    ("icmp.resptime % 2 == 0", "FT_DOUBLE cannot %.", None),
+    ("icmp.resptime == abc", "\"abc\" is not a valid number.", None),
     (
         "frame.time_delta == \"1\"",
         "Time offset cannot be converted from a string (\"1\").",

@@ -14,6 +14,7 @@ use super::ast::{
 use super::error::{ErrorKind, FilterError, Warning};
 use super::literal::{self, Const, Lit, Target};
 use crate::registry::{self, FieldDef, FieldId, FieldType};
+use std::cell::Cell;
 
 /// Deepest nesting of `not`, parentheses, arithmetic and functions the checker follows
 /// (chains of `and`/`or` are flattened and do not count).
@@ -163,6 +164,7 @@ pub fn check(expr: Option<&Expr>, text: &str) -> Result<Checked, FilterError> {
         text,
         warnings: Vec::new(),
         depth: 0,
+        names: Default::default(),
     };
     let test = match expr {
         Some(e) => Some(c.expr(e)?),
@@ -178,6 +180,10 @@ struct Checker<'t> {
     text: &'t str,
     warnings: Vec<Warning>,
     depth: usize,
+    /// Recent registry look-ups by the address of the name in the AST: a relation looks its
+    /// words up several times (to infer the type, then to check), and huge filters are common
+    /// enough in generated input to matter.
+    names: [Cell<(usize, usize, Option<FieldId>)>; 16],
 }
 
 fn err(kind: ErrorKind, msg: impl Into<String>, span: Span) -> FilterError {
@@ -287,6 +293,18 @@ fn did_you_mean(name: &str) -> Option<String> {
 }
 
 impl<'t> Checker<'t> {
+    fn lookup(&self, name: &str) -> Option<FieldId> {
+        let key = (name.as_ptr() as usize, name.len());
+        let slot = self.names.get((key.0 >> 3) % 16)?;
+        let (p, l, id) = slot.get();
+        if (p, l) == key && p != 0 {
+            return id;
+        }
+        let id = registry::lookup(name);
+        slot.set((key.0, key.1, id));
+        id
+    }
+
     fn src(&self, span: Span) -> &'t str {
         self.text.get(span.start..span.end).unwrap_or("")
     }
@@ -348,7 +366,7 @@ impl<'t> Checker<'t> {
     fn alone(&mut self, a: &ast::Arith) -> Result<Test, FilterError> {
         match a {
             ast::Arith::Entity(e) => match e {
-                Entity::Word { text, span } => match registry::lookup(text) {
+                Entity::Word { text, span } => match self.lookup(text) {
                     Some(_) => Ok(Test::Exists(self.value(a, None)?)),
                     None => {
                         let mut er = err(
@@ -412,7 +430,7 @@ impl<'t> Checker<'t> {
 
     fn infer_entity(&self, e: &Entity) -> Option<Target> {
         let field = |name: &str, raw: bool| {
-            registry::lookup(name).map(|id| {
+            self.lookup(name).map(|id| {
                 let def = registry::def(id);
                 if raw {
                     Target {
@@ -451,7 +469,7 @@ impl<'t> Checker<'t> {
 
     fn relation(&mut self, r: &ast::Relation) -> Result<Test, FilterError> {
         let all = quantifier_of(r.op, r.quantifier);
-        let op_text = self.src(r.op_span).to_string();
+        let op_text = self.src(r.op_span);
         match r.op {
             RelOp::In | RelOp::NotIn => {
                 let Rhs::Set { elements, .. } = &r.rhs else {
@@ -477,7 +495,7 @@ impl<'t> Checker<'t> {
                         r.rhs_span(),
                     ));
                 };
-                self.binary(r, all, &op_text, rhs)
+                self.binary(r, all, op_text, rhs)
             }
         }
     }
@@ -795,7 +813,7 @@ impl<'t> Checker<'t> {
     }
 
     fn field_ref(&self, f: &FieldRef) -> Result<TValue, FilterError> {
-        let Some(id) = registry::lookup(&f.name) else {
+        let Some(id) = self.lookup(&f.name) else {
             let mut e = err(
                 ErrorKind::UnknownName,
                 format!("\"{}\" is not a valid protocol or protocol field.", f.name),
@@ -858,7 +876,7 @@ impl<'t> Checker<'t> {
 
     fn entity(&mut self, e: &Entity, target: Option<Target>) -> Result<TValue, FilterError> {
         match e {
-            Entity::Word { text, span } => match registry::lookup(text) {
+            Entity::Word { text, span } => match self.lookup(text) {
                 Some(id) => Ok(TValue {
                     kind: ValueKind::Field(FieldSel {
                         id,
@@ -967,7 +985,7 @@ impl<'t> Checker<'t> {
         };
         let arg0 = &args[0];
         let is_field = |a: &ast::Arith| match a {
-            ast::Arith::Entity(Entity::Word { text, .. }) => registry::lookup(text).is_some(),
+            ast::Arith::Entity(Entity::Word { text, .. }) => self.lookup(text).is_some(),
             ast::Arith::Entity(Entity::Field(_)) => true,
             _ => false,
         };

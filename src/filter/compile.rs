@@ -136,6 +136,7 @@ impl Filter {
             consts: Vec::new(),
             interest: Interest::none(),
             references: false,
+            protos: Vec::new(),
         };
         let root = test.map(|t| b.node(t));
         Filter {
@@ -235,6 +236,8 @@ struct Builder {
     consts: Vec<Vec<u8>>,
     interest: Interest,
     references: bool,
+    /// The protocol of each field, looked up once per field (indexed by `FieldId`).
+    protos: Vec<Option<Option<FieldId>>>,
 }
 
 impl Builder {
@@ -257,7 +260,9 @@ impl Builder {
             },
             Test::Contains { all, lhs, rhs } => {
                 let finder = match &rhs.kind {
-                    ValueKind::Const(Const::Bytes(b)) => Some(Box::new(memmem::Finder::new(b).into_owned())),
+                    ValueKind::Const(Const::Bytes(b)) => {
+                        Some(Box::new(memmem::Finder::new(b).into_owned()))
+                    }
                     _ => None,
                 };
                 Node::Contains {
@@ -294,7 +299,19 @@ impl Builder {
 
     fn sel(&mut self, s: &FieldSel) -> Sel {
         self.interest.add(s.id);
-        let proto = registry::lookup(registry::def(s.id).protocol());
+        if self.protos.is_empty() {
+            self.protos = vec![None; registry::len()];
+        }
+        let proto = match self.protos.get(s.id.index()).copied().flatten() {
+            Some(p) => p,
+            None => {
+                let p = registry::lookup(registry::def(s.id).protocol());
+                if let Some(slot) = self.protos.get_mut(s.id.index()) {
+                    *slot = Some(p);
+                }
+                p
+            }
+        };
         if let Some(p) = proto {
             self.interest.add(p);
         }
@@ -433,82 +450,62 @@ fn eval(n: &Node, c: &Ctx, s: &mut Scratch) -> bool {
                 return false;
             }
             let end = s.vals.len();
-            // Each set element is evaluated into the stack after the left values.
-            let mut elems: smallvec_like::Bounds = smallvec_like::Bounds::default();
-            for (lo, hi) in set {
-                let a = s.vals.len();
-                if !push_vals(lo, c, s) {
-                    elems.push(None);
-                    continue;
+            // `all x in {..}`: every value is in the set — the post-4.0 meaning (4.0.17
+            // expanded the set element-wise and answered false).
+            for i in start..end {
+                let v = s.vals[i];
+                let member = in_set(&v, set, c, s);
+                if member && !*all {
+                    return true;
                 }
-                let b = s.vals.len();
-                match hi {
-                    None => elems.push(Some((a, b, b))),
-                    Some(hi) => {
-                        if !push_vals(hi, c, s) {
-                            elems.push(None);
-                            continue;
-                        }
-                        elems.push(Some((a, b, s.vals.len())));
-                    }
+                if !member && *all {
+                    return false;
                 }
             }
-            let (vals, arena) = (&s.vals, &s.arena);
-            let l = &vals[start..end];
-            let in_set = |v: &Rv| {
-                elems.iter().flatten().any(|&(a, b, e)| {
-                    if b == e {
-                        vals[a..b]
-                            .iter()
-                            .any(|k| compare(CmpOp::Eq, v, k, c, arena))
-                    } else {
-                        vals[a..b].iter().any(|lo| {
-                            vals[b..e].iter().any(|hi| {
+            *all
+        }),
+    }
+}
+
+/// Is `v` in the set? Constant elements compare directly; others (post-4.0 fields in sets)
+/// are evaluated onto the stack and dropped again.
+fn in_set(v: &Rv, set: &[(Val, Option<Val>)], c: &Ctx, s: &mut Scratch) -> bool {
+    for (lo, hi) in set {
+        let hit = match (lo, hi) {
+            (Val::Const(k, _), None) => compare(CmpOp::Eq, v, k, c, &s.arena),
+            (Val::Const(a, _), Some(Val::Const(b, _))) => {
+                compare(CmpOp::Ge, v, a, c, &s.arena) && compare(CmpOp::Le, v, b, c, &s.arena)
+            }
+            _ => with_values(s, |s| {
+                let a0 = s.vals.len();
+                if !push_vals(lo, c, s) {
+                    return false;
+                }
+                let a1 = s.vals.len();
+                match hi {
+                    None => s.vals[a0..a1]
+                        .iter()
+                        .any(|k| compare(CmpOp::Eq, v, k, c, &s.arena)),
+                    Some(hi) => {
+                        if !push_vals(hi, c, s) {
+                            return false;
+                        }
+                        let (vals, arena) = (&s.vals, &s.arena);
+                        vals[a0..a1].iter().any(|lo| {
+                            vals[a1..].iter().any(|hi| {
                                 compare(CmpOp::Ge, v, lo, c, arena)
                                     && compare(CmpOp::Le, v, hi, c, arena)
                             })
                         })
                     }
-                })
-            };
-            // `all x in {..}`: every value is in the set (the post-4.0 meaning).
-            if *all {
-                l.iter().all(in_set)
-            } else {
-                l.iter().any(in_set)
-            }
-        }),
-    }
-}
-
-/// Bounds of set elements without a heap allocation for the common small sets.
-mod smallvec_like {
-    pub type Elem = Option<(usize, usize, usize)>;
-    const INLINE: usize = 16;
-
-    #[derive(Default)]
-    pub struct Bounds {
-        inline: [Elem; INLINE],
-        len: usize,
-        spill: Vec<Elem>,
-    }
-
-    impl Bounds {
-        pub fn push(&mut self, e: Elem) {
-            if let Some(slot) = self.inline.get_mut(self.len) {
-                *slot = e;
-            } else {
-                self.spill.push(e);
-            }
-            self.len += 1;
-        }
-        pub fn iter(&self) -> impl Iterator<Item = &Elem> {
-            self.inline
-                .iter()
-                .take(self.len.min(INLINE))
-                .chain(self.spill.iter())
+                }
+            }),
+        };
+        if hit {
+            return true;
         }
     }
+    false
 }
 
 /// Run a test that uses the value stack, then drop what it pushed.

@@ -278,10 +278,10 @@ fn convert_int(lit: Lit<'_>, target: Target) -> Result<Converted, LitError> {
             };
         }
     }
-    let (text, v) = match lit {
-        Lit::Char(c) => (lit.shown(), i128::from(c)),
+    let v = match lit {
+        Lit::Char(c) => i128::from(c),
         Lit::Word(w) => match parse_int(w) {
-            Some(v) => (format!("\"{w}\""), v),
+            Some(v) => v,
             None => {
                 if let Some(v) = value_name(w, target) {
                     return Ok(Converted {
@@ -306,14 +306,20 @@ fn convert_int(lit: Lit<'_>, target: Target) -> Result<Converted, LitError> {
             return Err(from_string(ty, lit));
         }
     };
+    let text = || match lit {
+        Lit::Word(w) => format!("\"{w}\""),
+        _ => lit.shown(),
+    };
     if v > max {
         return Err(LitError::new(format!(
-            "{text} too big for this field, maximum {max}."
+            "{} too big for this field, maximum {max}.",
+            text()
         )));
     }
     if v < min {
         return Err(LitError::new(format!(
-            "{text} too small for this field, minimum {min}."
+            "{} too small for this field, minimum {min}.",
+            text()
         )));
     }
     ok(Const::Int(v))

@@ -605,6 +605,13 @@ const ROWS: &[(&str, P, bool)] = &[
     ("frame[-1] == 0a", Rsp, true),
     ("frame[0:2,12:2] == 00:aa:08:00", Rsp, true),
     ("frame[1:2] == aa:bb", Rsp, true),
+    (
+        "frame[0,1,2,3,4,5,6,7,8,9,10,11] == 00:aa:bb:cc:dd:ee:00:11:22:33:44:55",
+        Rsp,
+        true,
+    ),
+    ("frame[0:2,100] == 00:aa", Rsp, false),
+    ("frame[2147483647] == 00", Rsp, false),
     ("frame[54:4] == \"250 \"", Rsp, true),
     ("tcp.payload[0:3] == \"250\"", Rsp, true),
     ("tcp.payload[0] == 0x32", Rsp, true),

@@ -592,7 +592,7 @@ fn resolve_range(r: SliceRange, len: usize) -> Option<(usize, usize)> {
         SliceRange::Span { start, end } => (abs(start), abs(end).checked_add(1)?),
         SliceRange::Single(i) => {
             let s = abs(i);
-            (s, s + 1)
+            (s, s.checked_add(1)?)
         }
         SliceRange::ToEnd(i) => (abs(i), len_i),
     };
@@ -720,7 +720,7 @@ fn push_vals(v: &Val, c: &Ctx, s: &mut Scratch) -> bool {
             }
             for rv in s.vals.get_mut(start..).unwrap_or(&mut []) {
                 *rv = match *rv {
-                    Rv::Int(i) => Rv::Int(-i),
+                    Rv::Int(i) => i.checked_neg().map_or(Rv::None, Rv::Int),
                     Rv::Float(f) => Rv::Float(-f),
                     Rv::Rel(t) => t.checked_neg().map_or(Rv::None, Rv::Rel),
                     other => other,
@@ -798,7 +798,7 @@ fn push_func(
                 let out = match f {
                     Func::Len => Some(Rv::Int(bytes_len(&v, c, &s.arena) as i128)),
                     Func::Abs => Some(match v {
-                        Rv::Int(i) => Rv::Int(i.abs()),
+                        Rv::Int(i) => i.checked_abs().map_or(Rv::None, Rv::Int),
                         Rv::Float(x) => Rv::Float(x.abs()),
                         Rv::Rel(t) => t.checked_abs().map_or(Rv::None, Rv::Rel),
                         other => other,
@@ -807,8 +807,10 @@ fn push_func(
                         let at = s.arena.len();
                         match v {
                             Rv::Bytes(BRef::Arena(st, l)) => {
-                                let st = st as usize;
-                                s.arena.extend_from_within(st..st + l as usize);
+                                let r = st as usize..st as usize + l as usize;
+                                if r.end <= s.arena.len() {
+                                    s.arena.extend_from_within(r);
+                                }
                             }
                             _ => s.arena.extend_from_slice(bytes_of(&v, c, &[])),
                         }
@@ -920,25 +922,23 @@ fn slice_value(rv: &Rv, ranges: &[SliceRange], c: &Ctx, s: &mut Scratch) -> Opti
             _ => {}
         }
     }
-    let mut bounds = [(0usize, 0usize); 8];
-    let mut n = 0;
-    for r in ranges {
-        let b = resolve_range(*r, len)?;
-        if let Some(slot) = bounds.get_mut(n) {
-            *slot = b;
-            n += 1;
-        } else {
-            return None;
-        }
+    // Every range must be in bounds, or the slice has no value.
+    if ranges.iter().any(|r| resolve_range(*r, len).is_none()) {
+        return None;
     }
     let at = s.arena.len();
-    for &(a, e) in bounds.get(..n).unwrap_or(&[]) {
+    for r in ranges {
+        let Some((a, e)) = resolve_range(*r, len) else {
+            continue;
+        };
         match &owned {
             Some((b, _)) => s.arena.extend_from_slice(b.get(a..e).unwrap_or(&[])),
             None => match rv {
                 Rv::Bytes(BRef::Arena(st, _)) => {
-                    let st = *st as usize;
-                    s.arena.extend_from_within(st + a..st + e);
+                    let r = *st as usize + a..*st as usize + e;
+                    if r.end <= at {
+                        s.arena.extend_from_within(r);
+                    }
                 }
                 _ => {
                     let src = bytes_of(rv, c, &[]);

@@ -5,10 +5,8 @@
 //! written out in `packets()`; error texts are tshark 4.0.17's, as the reference quotes them (or as
 //! tshark 4.0.17 prints them for the same filter, noted "tshark 4.0.17").
 
-use std::time::{Duration, Instant};
-
 use wiresift::dissect::{ByteRange, FrameInfo, Interest, Packet, Value};
-use wiresift::filter::{self, ast, Filter};
+use wiresift::filter::{self, Filter};
 use wiresift::registry::{self, FieldId};
 
 fn id(name: &str) -> FieldId {
@@ -208,12 +206,9 @@ struct Data {
     arp: Vec<u8>,
     tun: Vec<u8>,
     v6: Vec<u8>,
-    long: Vec<u8>,
 }
 
 fn data() -> Data {
-    let mut long = smtp_bytes(b"", true);
-    long.extend(std::iter::repeat_n(b'a', 60_000));
     Data {
         rsp: smtp_bytes(b"250 OK HEAD\r\n", true),
         req: smtp_bytes(b"EHLO mail.example\r\n", false),
@@ -221,7 +216,6 @@ fn data() -> Data {
         arp: vec![0u8; 42],
         tun: vec![0u8; 62],
         v6: vec![0u8; 74],
-        long,
     }
 }
 
@@ -618,6 +612,9 @@ const ROWS: &[(&str, P, bool)] = &[
     ("tcp.payload[0] == '2'", Rsp, true),
     ("frame[100:2] == 00:00", Rsp, false),
     ("frame[100:2]", Rsp, false),
+    // tshark 4.0.17: `frame[100:2] != 00:00` matched all 38 frames of a capture where 26 are
+    // shorter than 102 bytes: an out-of-range slice is an empty list, vacuously all-not-equal.
+    ("frame[100:2] != 00:00", Rsp, true),
     ("ip.src[0] == 0a", Rsp, true),
     ("ip.src[0:2] == 0a:00", Rsp, true),
     ("ipv6.src[0:2] == 20:01", V6, true),
@@ -650,6 +647,9 @@ const ROWS: &[(&str, P, bool)] = &[
     ("string(ip.src) == \"10.0.0.1\"", Rsp, true),
     ("string(eth.src) contains \"00:11:22\"", Rsp, true),
     ("string(tcp.srcport) == \"25\"", Rsp, true),
+    // tshark 4.0.17: decimal whatever the display base (tcp.flags is BASE_HEX).
+    ("string(tcp.flags) == \"24\"", Rsp, true),
+    ("string(ip.proto) == \"6\"", Rsp, true),
     // A function alone is its truthiness (4.4; 4.0 rejects it).
     ("len(smtp.req.command)", Req, true),
     ("count(udp.port)", Rsp, false),
@@ -825,6 +825,16 @@ const ERRORS: &[(&str, &str, Option<&str>)] = &[
     ("count(1) == 1", "Only fields can be used as parameter for count()", None),
     ("string(1) == \"a\"", "Only fields can be used as parameter for string()", None),
     (
+        "string(ip.flags.df) == \"1\"",
+        "String conversion for field \"ip.flags.df\" is not supported",
+        None,
+    ),
+    (
+        "string(frame.time) contains \"2\"",
+        "String conversion for field \"frame.time\" is not supported",
+        None,
+    ),
+    (
         "string(tcp.payload) == \"a\"",
         "String conversion for field \"tcp.payload\" is not supported",
         None,
@@ -983,111 +993,4 @@ fn explain_shows_fields_and_typed_constants() {
     assert!(plan.contains("IF_TRUE_GOTO"), "{plan}");
     let ne = compile("ip.addr != 10.0.0.1").explain();
     assert!(ne.contains("ALL_NE reg#0 10.0.0.1 <FT_IPv4>"), "{ne}");
-}
-
-/// A balanced `or` tree of `n` comparisons, as an AST (so the parser's limits do not matter).
-fn balanced(lo: usize, hi: usize, text: &mut String) -> ast::Expr {
-    let span = ast::Span::new(0, 0);
-    if hi - lo == 1 {
-        let start = text.len();
-        text.push_str("tcp.port");
-        let lhs_span = ast::Span::new(start, text.len());
-        let n = (lo % 60_000).to_string();
-        let rhs_start = text.len();
-        text.push_str(&n);
-        return ast::Expr::Relation(Box::new(ast::Relation {
-            quantifier: None,
-            op: ast::RelOp::AnyEq,
-            op_span: span,
-            lhs: ast::Arith::Entity(ast::Entity::Word {
-                text: "tcp.port".into(),
-                span: lhs_span,
-            }),
-            rhs: ast::Rhs::Value(ast::Arith::Entity(ast::Entity::Word {
-                text: n,
-                span: ast::Span::new(rhs_start, text.len()),
-            })),
-            span,
-        }));
-    }
-    let mid = lo + (hi - lo) / 2;
-    ast::Expr::Logical {
-        op: ast::LogicalOp::Or,
-        lhs: Box::new(balanced(lo, mid, text)),
-        rhs: Box::new(balanced(mid, hi, text)),
-        span,
-    }
-}
-
-#[test]
-fn huge_balanced_chain_and_hostile_regex_are_fast() {
-    let d = data();
-    let rsp = packet(Rsp, &d);
-    let mut text = String::new();
-    let expr = balanced(0, 100_000, &mut text);
-    let start = Instant::now();
-    let f = filter::compile_ast(Some(&expr), &text, String::new()).expect("compiles");
-    // 25 and 1025 are among the constants; 99_999 % 60_000 is not a port of this packet.
-    assert!(f.matches(&rsp));
-    assert!(!f.matches(&packet(Udp, &d)));
-    assert!(
-        start.elapsed() < Duration::from_secs(1),
-        "{:?}",
-        start.elapsed()
-    );
-
-    // The same from text, through the parser.
-    let mut terms: Vec<String> = (0..100_000)
-        .map(|i| format!("tcp.port == {}", i % 60_000))
-        .collect();
-    while terms.len() > 1 {
-        terms = terms
-            .chunks(2)
-            .map(|c| match c {
-                [a, b] => format!("({a} or {b})"),
-                [a] => a.clone(),
-                _ => String::new(),
-            })
-            .collect();
-    }
-    let text = &terms[0];
-    let parsed = filter::syntax::parse(text).expect("parses");
-    // The parser's own time is its tests' business; time check + compile + evaluate.
-    let start = Instant::now();
-    let f = filter::compile_ast(parsed.expr.as_ref(), text, String::new()).expect("compiles");
-    assert!(f.matches(&rsp));
-    assert!(!f.matches(&packet(Udp, &d)));
-    assert!(
-        start.elapsed() < Duration::from_secs(1),
-        "{:?}",
-        start.elapsed()
-    );
-    drop(parsed);
-    assert!(compile(text).matches(&rsp));
-
-    // `(a*)*b` on 60,000 `a`s: exponential for a backtracking engine, linear here.
-    let long = Build::new(1, T0, &d.long)
-        .layer("frame", 0, d.long.len())
-        .layer("tcp", 34, d.long.len() - 34)
-        .bytes("tcp.payload", 54, d.long.len() - 54)
-        .done();
-    let start = Instant::now();
-    let f = compile("tcp.payload matches \"(a*)*b\"");
-    assert!(!f.matches(&long));
-    assert!(compile("tcp.payload matches \"(a*)*$\"").matches(&long));
-    assert!(
-        start.elapsed() < Duration::from_secs(1),
-        "{:?}",
-        start.elapsed()
-    );
-}
-
-#[test]
-fn huge_regex_is_an_error_not_a_blowup() {
-    let e = filter::compile("frame matches \"(((a{100}){100}){100})\"").expect_err("too big");
-    assert!(
-        e.message.starts_with("Regex compilation error"),
-        "{}",
-        e.message
-    );
 }

@@ -13,8 +13,9 @@ use super::ast::{
 };
 use super::error::{ErrorKind, FilterError, Warning};
 use super::literal::{self, Const, Lit, Target};
-use crate::registry::{self, FieldDef, FieldId, FieldType};
+use crate::registry::{self, FieldId, FieldType};
 use std::cell::Cell;
+use std::sync::LazyLock;
 
 /// Deepest nesting of `not`, parentheses, arithmetic and functions the checker follows
 /// (chains of `and`/`or` are flattened and do not count).
@@ -81,11 +82,9 @@ pub enum ValueKind {
         base: Box<TValue>,
         ranges: Vec<SliceRange>,
     },
-    /// `string()` keeps the field, whose display decides the text.
     Func {
         func: Func,
         args: Vec<TValue>,
-        field: Option<&'static FieldDef>,
     },
     Arith {
         op: ArithOp,
@@ -175,6 +174,11 @@ pub fn check(expr: Option<&Expr>, text: &str) -> Result<Checked, FilterError> {
         warnings: c.warnings,
     })
 }
+
+/// Whether any registered name reads as an integer literal (`123`), in which case integer
+/// words must be looked up like any other word.
+static NUMERIC_NAMES: LazyLock<bool> =
+    LazyLock::new(|| registry::all().any(|(_, d)| literal::parse_int(d.abbrev).is_some()));
 
 struct Checker<'t> {
     text: &'t str,
@@ -294,6 +298,11 @@ fn did_you_mean(name: &str) -> Option<String> {
 
 impl<'t> Checker<'t> {
     fn lookup(&self, name: &str) -> Option<FieldId> {
+        // Numbers are never names unless the registry has a numeric name (it has not, but
+        // ask it rather than assume): skip the look-up for the commonest literal.
+        if !*NUMERIC_NAMES && literal::parse_int(name).is_some() {
+            return None;
+        }
         let key = (name.as_ptr() as usize, name.len());
         let slot = self.names.get((key.0 >> 3) % 16)?;
         let (p, l, id) = slot.get();
@@ -978,8 +987,8 @@ impl<'t> Checker<'t> {
                 name_span,
             ));
         }
-        let mk = |args: Vec<TValue>, ty: FieldType, field: Option<&'static FieldDef>| TValue {
-            kind: ValueKind::Func { func, args, field },
+        let mk = |args: Vec<TValue>, ty: FieldType| TValue {
+            kind: ValueKind::Func { func, args },
             ty,
             span,
         };
@@ -1008,7 +1017,7 @@ impl<'t> Checker<'t> {
                         arg0.span(),
                     ));
                 }
-                Ok(mk(vec![v], FieldType::U32, None))
+                Ok(mk(vec![v], FieldType::U32))
             }
             Func::Count => {
                 if !is_field(arg0) {
@@ -1019,7 +1028,7 @@ impl<'t> Checker<'t> {
                     ));
                 }
                 let v = self.value(arg0, None)?;
-                Ok(mk(vec![v], FieldType::U32, None))
+                Ok(mk(vec![v], FieldType::U32))
             }
             Func::Lower | Func::Upper => {
                 let v = if has_field(arg0) {
@@ -1028,7 +1037,7 @@ impl<'t> Checker<'t> {
                     None
                 };
                 match v {
-                    Some(v) if v.ty.is_string() => Ok(mk(vec![v], FieldType::String, None)),
+                    Some(v) if v.ty.is_string() => Ok(mk(vec![v], FieldType::String)),
                     _ => Err(err(
                         ErrorKind::Type,
                         format!("Only string type fields can be used as parameter for {name}()"),
@@ -1045,10 +1054,6 @@ impl<'t> Checker<'t> {
                     ));
                 }
                 let v = self.value(arg0, None)?;
-                let def = match &v.kind {
-                    ValueKind::Field(sel) => Some(registry::def(sel.id)),
-                    _ => None,
-                };
                 let unsupported = v.ty.is_string()
                     || matches!(
                         v.ty,
@@ -1056,6 +1061,8 @@ impl<'t> Checker<'t> {
                             | FieldType::UintBytes
                             | FieldType::Protocol
                             | FieldType::RelativeTime
+                            | FieldType::AbsoluteTime
+                            | FieldType::Boolean
                             | FieldType::None
                     );
                 if unsupported {
@@ -1068,7 +1075,7 @@ impl<'t> Checker<'t> {
                         arg0.span(),
                     ));
                 }
-                Ok(mk(vec![v], FieldType::String, def))
+                Ok(mk(vec![v], FieldType::String))
             }
             Func::Max | Func::Min | Func::Abs => {
                 let own = args.iter().find_map(|a| self.infer(a)).or(target);
@@ -1112,7 +1119,7 @@ impl<'t> Checker<'t> {
                     checked.push(v);
                 }
                 let ty = checked.first().map_or(own.ty, |v| v.ty);
-                Ok(mk(checked, ty, None))
+                Ok(mk(checked, ty))
             }
         }
     }

@@ -17,7 +17,7 @@ use super::check::{CmpOp, FieldSel, Func, SetItem, TValue, Test, ValueKind};
 use super::error::Warning;
 use super::literal::{v4_mask, v6_mask, Const};
 use crate::dissect::{ByteRange, Interest, Item, Packet, Value};
-use crate::registry::{self, Display, FieldDef, FieldId, FieldType};
+use crate::registry::{self, FieldId, FieldType};
 
 /// A compiled display filter. `Send + Sync`: share one across threads by reference.
 #[derive(Clone, Debug)]
@@ -49,7 +49,7 @@ enum Val {
     Count(Sel),
     Const(Rv, FieldType),
     Slice(Box<Val>, Vec<SliceRange>),
-    Func(Func, Vec<Val>, Option<&'static FieldDef>),
+    Func(Func, Vec<Val>),
     Arith(ArithOp, Box<Val>, Box<Val>),
     Neg(Box<Val>),
 }
@@ -351,7 +351,7 @@ impl Builder {
             ValueKind::Slice { base, ranges } => {
                 Val::Slice(Box::new(self.val(base)), ranges.clone())
             }
-            ValueKind::Func { func, args, field } => match (func, args.first()) {
+            ValueKind::Func { func, args } => match (func, args.first()) {
                 (
                     Func::Count,
                     Some(TValue {
@@ -370,7 +370,7 @@ impl Builder {
                 ) if !s.raw && !a.ty.is_bytes_like() && !a.ty.is_string() => {
                     Val::FieldLen(self.sel(s))
                 }
-                _ => Val::Func(*func, args.iter().map(|a| self.val(a)).collect(), *field),
+                _ => Val::Func(*func, args.iter().map(|a| self.val(a)).collect()),
             },
             ValueKind::Arith { op, lhs, rhs } => {
                 Val::Arith(*op, Box::new(self.val(lhs)), Box::new(self.val(rhs)))
@@ -749,17 +749,11 @@ fn push_vals(v: &Val, c: &Ctx, s: &mut Scratch) -> bool {
             s.vals.drain(a..e);
             true
         }
-        Val::Func(f, args, field) => push_func(*f, args, *field, c, s),
+        Val::Func(f, args) => push_func(*f, args, c, s),
     }
 }
 
-fn push_func(
-    f: Func,
-    args: &[Val],
-    field: Option<&'static FieldDef>,
-    c: &Ctx,
-    s: &mut Scratch,
-) -> bool {
+fn push_func(f: Func, args: &[Val], c: &Ctx, s: &mut Scratch) -> bool {
     let start = s.vals.len();
     for a in args {
         if !push_vals(a, c, s) {
@@ -824,7 +818,7 @@ fn push_func(
                     }
                     Func::String => {
                         let at = s.arena.len();
-                        format_value(&v, field, &mut s.arena);
+                        format_value(&v, &mut s.arena);
                         Some(arena_ref(at, s.arena.len() - at))
                     }
                     Func::Count | Func::Max | Func::Min => None,
@@ -839,21 +833,12 @@ fn push_func(
     true
 }
 
-/// The display string `string()` gives a value (tshark's filter representation).
-fn format_value(v: &Rv, field: Option<&'static FieldDef>, out: &mut Vec<u8>) {
+/// The text `string()` gives a value: tshark 4.0's filter representation (integers in decimal
+/// whatever their display base, as `string(tcp.flags) == "24"` shows on tshark 4.0.17).
+fn format_value(v: &Rv, out: &mut Vec<u8>) {
     use std::io::Write as _;
-    let display = field.map_or(Display::Dec, |f| f.display);
-    let bits = field
-        .and_then(|f| f.ftype.int_bits())
-        .map_or(32, |(_, b)| b);
     let _ = match *v {
-        Rv::Int(i) => match display {
-            Display::Hex | Display::HexDec => {
-                write!(out, "0x{:0width$x}", i, width = (bits / 4) as usize)
-            }
-            Display::Oct => write!(out, "0{i:o}"),
-            _ => write!(out, "{i}"),
-        },
+        Rv::Int(i) => write!(out, "{i}"),
         Rv::Float(f) => write!(out, "{f}"),
         Rv::Bool(b) => write!(out, "{}", u8::from(b)),
         Rv::V4(a, _) => write!(out, "{}", std::net::Ipv4Addr::from(a)),
@@ -863,19 +848,7 @@ fn format_value(v: &Rv, field: Option<&'static FieldDef>, out: &mut Vec<u8>) {
             "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
             e[0], e[1], e[2], e[3], e[4], e[5]
         ),
-        Rv::Abs(t) => write!(
-            out,
-            "{}.{:09}",
-            t.div_euclid(1_000_000_000),
-            t.rem_euclid(1_000_000_000)
-        ),
-        Rv::Rel(t) => write!(
-            out,
-            "{}.{:09}",
-            t / 1_000_000_000,
-            (t % 1_000_000_000).abs()
-        ),
-        Rv::None | Rv::Bytes(_) => Ok(()),
+        Rv::Abs(_) | Rv::Rel(_) | Rv::None | Rv::Bytes(_) => Ok(()),
     };
 }
 
@@ -1141,7 +1114,7 @@ fn collect_consts(n: &Node, consts: &[Vec<u8>], out: &mut String, any: &mut bool
                 let _ = writeln!(out, "    {}", show_const(rv, *ty, consts));
             }
             Val::Slice(b, _) | Val::Neg(b) => val(b, consts, out, any),
-            Val::Func(_, args, _) => args.iter().for_each(|a| val(a, consts, out, any)),
+            Val::Func(_, args) => args.iter().for_each(|a| val(a, consts, out, any)),
             Val::Arith(_, a, b) => {
                 val(a, consts, out, any);
                 val(b, consts, out, any);
@@ -1259,7 +1232,7 @@ impl Explainer<'_> {
                 self.text(format!("MK_SLICE {src}[{}] -> {r}", show_ranges(ranges)));
                 r
             }
-            Val::Func(f, args, _) => {
+            Val::Func(f, args) => {
                 let ops: Vec<String> = args.iter().map(|a| self.val(a, fail)).collect();
                 let r = self.reg();
                 self.text(format!(

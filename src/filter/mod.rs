@@ -8,6 +8,7 @@
 //! | evaluate | `Filter::matches` | `Filter` × [`crate::dissect::Packet`] → bool |
 
 pub mod ast;
+pub mod bpf;
 pub mod error;
 
 pub use error::{ErrorKind, FilterError, Warning};

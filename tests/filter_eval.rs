@@ -938,6 +938,21 @@ fn error_table() {
 }
 
 #[test]
+fn capture_filters_get_a_display_filter_spelling() {
+    let hint = |t: &str| filter::compile(t).err().and_then(|e| e.suggestion);
+    assert_eq!(
+        hint("port 25").as_deref(),
+        Some("That looks like a capture filter; as a display filter: tcp.port == 25 || udp.port == 25")
+    );
+    assert_eq!(
+        hint("host 10.0.0.1").as_deref(),
+        Some("That looks like a capture filter; as a display filter: ip.addr == 10.0.0.1")
+    );
+    // A mistyped name keeps its did-you-mean.
+    assert_eq!(hint("ip.adr").as_deref(), Some("Did you mean \"ip.addr\"?"));
+}
+
+#[test]
 fn unquoted_value_string_warns() {
     let f = compile("ip.proto == TCP");
     assert_eq!(

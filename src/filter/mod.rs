@@ -8,6 +8,7 @@
 //! | evaluate | `Filter::matches` | `Filter` × [`crate::dissect::Packet`] → bool |
 
 pub mod ast;
+pub mod bpf;
 pub mod check;
 pub mod compile;
 pub mod error;
@@ -20,10 +21,20 @@ pub use compile::Filter;
 pub use error::{ErrorKind, FilterError, Warning};
 pub use syntax::{parse, Parsed};
 
-/// Parse, check and compile a display filter.
+/// Parse, check and compile a display filter. A filter that fails and reads like a capture
+/// filter gets its display-filter spelling as the suggestion (it replaces the parser's
+/// "expected ..." hint, which says less; never for an incomplete filter, still being typed).
 pub fn compile(text: &str) -> Result<Filter, FilterError> {
-    let parsed = syntax::parse(text)?;
-    let checked = check::check(parsed.expr.as_ref(), text)?;
+    let hint = |mut e: FilterError| {
+        if let Some(df) = bpf::capture_filter_hint(text) {
+            e.suggestion = Some(format!(
+                "That looks like a capture filter; as a display filter: {df}"
+            ));
+        }
+        e
+    };
+    let parsed = syntax::parse(text).map_err(|e| if !e.is_incomplete() { hint(e) } else { e })?;
+    let checked = check::check(parsed.expr.as_ref(), text).map_err(hint)?;
     let canonical = parsed
         .expr
         .as_ref()

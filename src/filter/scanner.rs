@@ -333,12 +333,12 @@ impl<'a> Scanner<'a> {
                 b'\\' => {
                     let esc_len = escape_len(bytes.get(i + 1..).unwrap_or(&[]));
                     if esc_len == 0 {
-                        // A backslash at the very end: the quote that follows is missing.
+                        // A backslash at the very end; tshark points at the backslash.
                         return Err(err(
                             ErrorKind::Incomplete,
                             "The final quote was missing from a quoted string.",
-                            bytes.len(),
-                            bytes.len(),
+                            i,
+                            i,
                         ));
                     }
                     let esc = bytes.get(i..i + 1 + esc_len).unwrap_or(&[]);
@@ -513,14 +513,13 @@ fn escape_len(after: &[u8]) -> usize {
         }
         b'u' => 1 + count(4, u8::is_ascii_hexdigit),
         b'U' => 1 + count(8, u8::is_ascii_hexdigit),
-        _ => std::str::from_utf8(after.get(..after.len().min(4)).unwrap_or(&[]))
-            .ok()
-            .or_else(|| {
-                // A multi-byte character cut by the window: take its first byte.
-                None
-            })
-            .and_then(|s| s.chars().next())
-            .map_or(1, char::len_utf8),
+        // Any other character, whole (the text is UTF-8): its first byte gives its length.
+        _ => match c {
+            0xf0.. => 4,
+            0xe0.. => 3,
+            0xc0.. => 2,
+            _ => 1,
+        },
     }
 }
 

@@ -19,7 +19,11 @@ use super::error::{ErrorKind, FilterError, Warning};
 use super::scanner::{Scanner, Tok, Token, UNEXPECTED_END};
 
 /// How deep parentheses, braces, `!`, function calls, arithmetic and slice chains may nest.
-pub const MAX_DEPTH: usize = 256;
+/// tshark 4.0 itself gives up at 97 nested parentheses (its Lemon parser stack is 100 deep).
+pub const MAX_DEPTH: usize = 100;
+/// The parser runs on its own thread with this stack, so that `MAX_DEPTH` levels fit even in
+/// a debug build, whatever stack the caller has.
+const PARSE_STACK: usize = 32 << 20;
 /// The longest filter text accepted, in bytes.
 pub const MAX_FILTER_LEN: usize = 4 << 20;
 /// The most tokens a filter may have.
@@ -35,6 +39,26 @@ pub struct Parsed {
 
 /// Parse display-filter text.
 pub fn parse(text: &str) -> Result<Parsed, FilterError> {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("filter-parse".into())
+            .stack_size(PARSE_STACK)
+            .spawn_scoped(scope, || parse_here(text));
+        match spawned {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(FilterError::new(
+                    ErrorKind::Limit,
+                    "The filter could not be parsed.",
+                    Span::new(0, text.len()),
+                ))
+            }),
+            // No thread to be had: parse here; the depth limit still bounds the recursion.
+            Err(_) => parse_here(text),
+        }
+    })
+}
+
+fn parse_here(text: &str) -> Result<Parsed, FilterError> {
     if text.len() > MAX_FILTER_LEN {
         return Err(FilterError::new(
             ErrorKind::Limit,
@@ -59,7 +83,7 @@ pub fn parse(text: &str) -> Result<Parsed, FilterError> {
             warnings: p.warnings,
         });
     }
-    let expr = p.parse_logical(LogicalOp::Or)?;
+    let expr = p.parse_expr()?;
     let t = p.peek()?.clone();
     if t.tok != Tok::Eof {
         return Err(p.unexpected(
@@ -155,26 +179,32 @@ impl<'a> Parser<'a> {
         self.depth = self.depth.saturating_sub(1);
     }
 
-    /// One level of `||` / `^^` / `&&`: the run of operands, as a balanced tree.
-    fn parse_logical(&mut self, op: LogicalOp) -> Result<Expr, FilterError> {
-        let (tok, inner) = match op {
-            LogicalOp::Or => (Tok::Or, Some(LogicalOp::Xor)),
-            LogicalOp::Xor => (Tok::Xor, Some(LogicalOp::And)),
-            LogicalOp::And => (Tok::And, None),
-        };
-        let mut items = vec![self.logical_operand(inner)?];
-        while self.peek()?.tok == tok {
+    /// A run of `!`-level operands joined by `||` `^^` `&&`, read flat (one stack frame per
+    /// nesting level) and grouped by precedence into balanced trees.
+    fn parse_expr(&mut self) -> Result<Expr, FilterError> {
+        let mut or_items = Vec::new();
+        let mut xor_items = Vec::new();
+        let mut and_items = vec![self.parse_not()?];
+        loop {
+            let op = match self.peek()?.tok {
+                Tok::And => LogicalOp::And,
+                Tok::Xor => LogicalOp::Xor,
+                Tok::Or => LogicalOp::Or,
+                _ => break,
+            };
             self.bump()?;
-            items.push(self.logical_operand(inner)?);
+            let operand = self.parse_not()?;
+            if op != LogicalOp::And {
+                xor_items.push(balanced(LogicalOp::And, std::mem::take(&mut and_items)));
+            }
+            if op == LogicalOp::Or {
+                or_items.push(balanced(LogicalOp::Xor, std::mem::take(&mut xor_items)));
+            }
+            and_items.push(operand);
         }
-        Ok(balanced(op, items))
-    }
-
-    fn logical_operand(&mut self, inner: Option<LogicalOp>) -> Result<Expr, FilterError> {
-        match inner {
-            Some(op) => self.parse_logical(op),
-            None => self.parse_not(),
-        }
+        xor_items.push(balanced(LogicalOp::And, and_items));
+        or_items.push(balanced(LogicalOp::Xor, xor_items));
+        Ok(balanced(LogicalOp::Or, or_items))
     }
 
     fn parse_not(&mut self) -> Result<Expr, FilterError> {
@@ -193,7 +223,7 @@ impl<'a> Parser<'a> {
             Tok::LParen => {
                 self.bump()?;
                 self.enter(t.span)?;
-                let e = self.parse_logical(LogicalOp::Or)?;
+                let e = self.parse_expr()?;
                 self.leave();
                 let close = self.peek()?.clone();
                 if close.tok != Tok::RParen {
@@ -338,43 +368,40 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_arith(&mut self) -> Result<Arith, FilterError> {
-        Ok(self.arith_level(0)?.0)
+        Ok(self.arith_expr()?.0)
     }
 
-    /// Levels 0 `&`, 1 `+ -`, 2 `* / %`; returns the tree and its depth.
-    fn arith_level(&mut self, level: u8) -> Result<(Arith, usize), FilterError> {
-        let (mut lhs, mut depth) = if level >= 2 {
-            self.arith_unary()?
-        } else {
-            self.arith_level(level + 1)?
-        };
+    /// Operands and operators read flat, then grouped by precedence (shunting-yard, all
+    /// left-associative); returns the tree and its depth.
+    fn arith_expr(&mut self) -> Result<(Arith, usize), FilterError> {
+        let mut values = vec![self.arith_unary()?];
+        let mut ops: Vec<(ArithOp, Span)> = Vec::new();
         loop {
-            let op = match (level, &self.peek()?.tok) {
-                (0, Tok::BitAnd) => ArithOp::BitAnd,
-                (1, Tok::Plus) => ArithOp::Add,
-                (1, Tok::Minus) => ArithOp::Sub,
-                (2, Tok::Star) => ArithOp::Mul,
-                (2, Tok::Slash) => ArithOp::Div,
-                (2, Tok::Percent) => ArithOp::Mod,
-                _ => return Ok((lhs, depth)),
+            let op = match self.peek()?.tok {
+                Tok::BitAnd => ArithOp::BitAnd,
+                Tok::Plus => ArithOp::Add,
+                Tok::Minus => ArithOp::Sub,
+                Tok::Star => ArithOp::Mul,
+                Tok::Slash => ArithOp::Div,
+                Tok::Percent => ArithOp::Mod,
+                _ => break,
             };
             let t = self.bump()?;
-            let (rhs, rdepth) = if level >= 2 {
-                self.arith_unary()?
-            } else {
-                self.arith_level(level + 1)?
-            };
-            depth = depth.max(rdepth) + 1;
-            if depth > MAX_DEPTH {
-                return Err(limit(t.span, "has too long an arithmetic expression"));
+            while ops
+                .last()
+                .is_some_and(|(top, _)| arith_prec(*top) >= arith_prec(op))
+            {
+                reduce(&mut values, &mut ops)?;
             }
-            lhs = Arith::Binary {
-                op,
-                span: lhs.span().to(rhs.span()),
-                lhs: Box::new(lhs),
-                rhs: Box::new(rhs),
-            };
+            ops.push((op, t.span));
+            values.push(self.arith_unary()?);
         }
+        while !ops.is_empty() {
+            reduce(&mut values, &mut ops)?;
+        }
+        values
+            .pop()
+            .ok_or_else(|| FilterError::new(ErrorKind::Incomplete, UNEXPECTED_END, Span::default()))
     }
 
     fn arith_unary(&mut self) -> Result<(Arith, usize), FilterError> {
@@ -404,7 +431,7 @@ impl<'a> Parser<'a> {
         }
         self.bump()?;
         self.enter(t.span)?;
-        let inner = self.arith_level(0)?;
+        let inner = self.arith_expr()?;
         self.leave();
         let close = self.bump()?;
         if close.tok != Tok::RBrace {
@@ -651,6 +678,44 @@ impl<'a> Parser<'a> {
             }
         }
     }
+}
+
+fn arith_prec(op: ArithOp) -> u8 {
+    match op {
+        ArithOp::BitAnd => 1,
+        ArithOp::Add | ArithOp::Sub => 2,
+        ArithOp::Mul | ArithOp::Div | ArithOp::Mod => 3,
+    }
+}
+
+/// Combine the top two values with the top operator.
+fn reduce(
+    values: &mut Vec<(Arith, usize)>,
+    ops: &mut Vec<(ArithOp, Span)>,
+) -> Result<(), FilterError> {
+    let (Some((op, op_span)), Some((rhs, rd)), Some((lhs, ld))) =
+        (ops.pop(), values.pop(), values.pop())
+    else {
+        return Err(FilterError::new(
+            ErrorKind::Incomplete,
+            UNEXPECTED_END,
+            Span::default(),
+        ));
+    };
+    let depth = ld.max(rd) + 1;
+    if depth > MAX_DEPTH {
+        return Err(limit(op_span, "has too long an arithmetic expression"));
+    }
+    values.push((
+        Arith::Binary {
+            op,
+            span: lhs.span().to(rhs.span()),
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        },
+        depth,
+    ));
+    Ok(())
 }
 
 fn rhs_span(rhs: &Rhs) -> Span {

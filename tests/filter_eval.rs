@@ -548,6 +548,8 @@ const ROWS: &[(&str, P, bool)] = &[
     ("ip.src in {10.0.0.0/8, 192.168.0.0/16}", Req, true),
     ("ip.ttl in {63..64}", Rsp, true),
     ("ip.ttl in {1, 2, 3}", Udp, true),
+    ("smtp.req.command in {\"A\"..\"F\"}", Req, true),
+    ("smtp.req.command in {\"F\"..\"Z\"}", Req, false),
     // Post-4.0 (ref §3.6): fields as set elements.
     ("eth.src in {eth.dst}", Rsp, false),
     ("eth.src in {eth.addr}", Rsp, true),
@@ -624,6 +626,11 @@ const ROWS: &[(&str, P, bool)] = &[
     ("tcp[0:2] == 00:19", Rsp, true),
     ("frame[54:4] contains \"0 \"", Rsp, true),
     ("len(frame[0:4]) == 4", Rsp, true),
+    // ref §3.11 raw `@field` (post-4.0): the bytes the field spans.
+    ("@tcp.srcport == 00:19", Rsp, true),
+    ("@tcp.srcport[1] == 0x19", Rsp, true),
+    ("len(@ip) == 20", Rsp, true),
+    ("@ip.src == 0a:00:00:01", Rsp, true),
     // ref §1.4 / §6: in 4.0 a bare 2-digit word against bytes is a HEX byte: `32` is 0x32 = '2'
     // and `48` is 'H' (later versions read decimal 48 = '0').
     ("tcp.payload[0] == 32", Rsp, true),

@@ -526,7 +526,7 @@ impl<'t> Checker<'t> {
                     rhs.span(),
                 ));
             };
-            let l = self.operand(lhs, None, op_text, true)?;
+            let l = self.value(lhs, None)?;
             self.check_op_support(&l, r.op, op_text)?;
             let pattern = String::from_utf8_lossy(value).into_owned();
             let regex =
@@ -551,9 +551,9 @@ impl<'t> Checker<'t> {
             return Err(self.constant_lhs(lhs, op_text));
         }
         let l = match tl {
-            Some(_) => self.operand(lhs, None, op_text, true)?,
+            Some(_) => self.value(lhs, None)?,
             None => self
-                .operand(lhs, tr, op_text, true)
+                .value(lhs, tr)
                 .map_err(|e| self.lhs_word_error(lhs, op_text).unwrap_or(e))?,
         };
         if r.op == RelOp::Contains {
@@ -566,7 +566,7 @@ impl<'t> Checker<'t> {
                 },
                 field: None,
             };
-            let rv = self.operand(rhs, Some(target), op_text, false)?;
+            let rv = self.value(rhs, Some(target))?;
             if !is_bytes_class(rv.ty) {
                 return Err(self.incompatible(lhs.span(), rhs.span()));
             }
@@ -583,7 +583,7 @@ impl<'t> Checker<'t> {
                 .filter(|_| matches!(lhs, ast::Arith::Entity(_))),
         };
         self.check_op_support(&l, r.op, op_text)?;
-        let rv = self.operand(rhs, Some(own), op_text, false)?;
+        let rv = self.value(rhs, Some(own))?;
         if !compatible(l.ty, rv.ty) {
             return Err(self.incompatible(lhs.span(), rhs.span()));
         }
@@ -688,7 +688,7 @@ impl<'t> Checker<'t> {
                 r.lhs.span(),
             ));
         }
-        let l = self.operand(&r.lhs, None, "in", true)?;
+        let l = self.value(&r.lhs, None)?;
         if l.ty == FieldType::None {
             return Err(err(
                 ErrorKind::Type,
@@ -706,7 +706,7 @@ impl<'t> Checker<'t> {
         let mut set = Vec::with_capacity(elements.len());
         for el in elements {
             let one = |c: &mut Self, a: &ast::Arith| -> Result<TValue, FilterError> {
-                let v = c.operand(a, Some(own), "in", false)?;
+                let v = c.value(a, Some(own))?;
                 if !compatible(l.ty, v.ty) {
                     return Err(c.incompatible(r.lhs.span(), a.span()));
                 }
@@ -718,17 +718,6 @@ impl<'t> Checker<'t> {
             });
         }
         Ok(Test::In { all, lhs: l, set })
-    }
-
-    /// One operand of a relation, with the target its literals take.
-    fn operand(
-        &mut self,
-        a: &ast::Arith,
-        target: Option<Target>,
-        _op_text: &str,
-        _is_lhs: bool,
-    ) -> Result<TValue, FilterError> {
-        self.value(a, target)
     }
 
     /// Check arithmetic, converting literals to `target` (or to the type of the field beside

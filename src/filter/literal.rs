@@ -155,10 +155,10 @@ pub fn convert(lit: Lit<'_>, target: Target) -> Result<Converted, LitError> {
             Lit::Str(s) => s.to_vec(),
             Lit::Char(c) => char_bytes(c),
         }))),
-        F::Bytes | F::Protocol => convert_bytes(lit, ty),
+        F::Bytes | F::Protocol => convert_bytes(lit),
         _ if ty.is_bytes_like() => match lit {
             Lit::Str(_) => Err(from_string(ty, lit)),
-            _ => convert_bytes(lit, ty),
+            _ => convert_bytes(lit),
         },
         _ => Err(LitError::new(format!(
             "{} values are not supported in wiresift filters.",
@@ -215,15 +215,13 @@ fn address_error(e: AddrError, target: Target) -> LitError {
     }
 }
 
-/// Character constants become bytes as UTF-8 (one byte below 0x80; `'\xff'` stays one byte).
+/// A character constant as bytes: one byte up to 0xff (`'\xe9'` is the byte 0xe9, as tshark
+/// stores it), UTF-8 above.
 fn char_bytes(c: u32) -> Vec<u8> {
-    if c <= 0xff && !(0x80..0x100).contains(&c) {
-        return vec![c as u8];
+    match u8::try_from(c) {
+        Ok(b) => vec![b],
+        Err(_) => char::from_u32(c).map_or_else(Vec::new, |ch| ch.to_string().into_bytes()),
     }
-    if c <= 0xff {
-        return vec![c as u8];
-    }
-    char::from_u32(c).map_or_else(Vec::new, |ch| ch.to_string().into_bytes())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -724,7 +722,7 @@ pub fn parse_byte_string(w: &str) -> Option<Vec<u8>> {
     }
 }
 
-fn convert_bytes(lit: Lit<'_>, ty: FieldType) -> Result<Converted, LitError> {
+fn convert_bytes(lit: Lit<'_>) -> Result<Converted, LitError> {
     match lit {
         Lit::Str(s) => ok(Const::Bytes(s.to_vec())),
         Lit::Char(c) => ok(Const::Bytes(char_bytes(c))),
@@ -740,12 +738,9 @@ fn convert_bytes(lit: Lit<'_>, ty: FieldType) -> Result<Converted, LitError> {
             }
             match parse_byte_string(w) {
                 Some(b) => ok(Const::Bytes(b)),
-                None => {
-                    let _ = ty;
-                    Err(LitError::new(format!(
-                        "\"{w}\" is not a valid byte string."
-                    )))
-                }
+                None => Err(LitError::new(format!(
+                    "\"{w}\" is not a valid byte string."
+                ))),
             }
         }
     }

@@ -479,6 +479,8 @@ const ROWS: &[(&str, P, bool)] = &[
     ("frame.time == \"2002-12-31T13:55:31.3Z\"", Rsp, true),
     ("frame.time == \"Dec 31, 2002 13:55:31.3 UTC\"", Rsp, true),
     ("frame.time == \"2002-12-31 13:55:31.3 UTC\"", Rsp, true),
+    ("frame.time > \"2002-12-31\"", Rsp, true),
+    ("frame.time < \"dec 31, 2002 13:55:32 UTC\"", Rsp, true),
     ("frame.time == \"2002-12-31 15:55:31.3+02:00\"", Rsp, true),
     ("frame.time > \"2002-12-31 13:55:31Z\"", Rsp, true),
     ("frame.time < \"2002-12-31T14:55:31.3+01:00\"", Rsp, false),
@@ -876,7 +878,17 @@ const ERRORS: &[(&str, &str, Option<&str>)] = &[
         None,
     ),
     ("icmp.resptime % 2 == 0", "FT_DOUBLE cannot %.", None),
-    ("icmp.resptime == abc", "\"abc\" is not a valid number.", None),
+    // tshark 4.0.17 for these two.
+    (
+        "icmp.resptime == abc",
+        "\"abc\" is not a valid floating-point number.",
+        None,
+    ),
+    (
+        "ip.proto == 300",
+        "\"300\" cannot be found among the possible values for ip.proto.",
+        None,
+    ),
     (
         "frame.time_delta == \"1\"",
         "Time offset cannot be converted from a string (\"1\").",

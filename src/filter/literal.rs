@@ -105,10 +105,15 @@ pub fn convert(lit: Lit<'_>, target: Target) -> Result<Converted, LitError> {
     match ty {
         F::Boolean => convert_bool(lit, target),
         F::Float | F::Double => match lit {
-            Lit::Word(w) => parse_float(w)
-                .map(Const::Float)
-                .map(Converted::plain)
-                .ok_or_else(|| LitError::new(format!("\"{w}\" is not a valid number."))),
+            Lit::Word(w) => match parse_float(w) {
+                Some(v) if v.is_infinite() && !w.to_ascii_lowercase().contains("inf") => Err(
+                    LitError::new(format!("\"{w}\" causes floating-point overflow.")),
+                ),
+                Some(v) => ok(Const::Float(v)),
+                None => Err(LitError::new(format!(
+                    "\"{w}\" is not a valid floating-point number."
+                ))),
+            },
             Lit::Str(_) => Err(from_string(ty, lit)),
             Lit::Char(c) => ok(Const::Float(c as f64)),
         },
@@ -263,34 +268,32 @@ pub fn int_range(ty: FieldType) -> Option<(i128, i128)> {
 }
 
 fn convert_int(lit: Lit<'_>, target: Target) -> Result<Converted, LitError> {
-    let ty = target.ty;
-    let (min, max) = int_range(ty).unwrap_or((i128::MIN, i128::MAX));
     // `-N` is a minus applied to N (tshark reports the magnitude, and a negative constant
-    // against an unsigned field compiles and never matches).
+    // against an unsigned field compiles and never matches); value names are not tried.
     if let Lit::Word(w) = lit {
         if let Some(magnitude) = w.strip_prefix('-').filter(|m| looks_numeric(m)) {
-            let c = convert_int(Lit::Word(magnitude), target)?;
-            return match c.value {
-                Const::Int(v) => ok(Const::Int(-v)),
-                other => ok(other),
-            };
+            let v = int_in_range(Lit::Word(magnitude), parse_int(magnitude), target.ty)?;
+            return ok(Const::Int(-v));
         }
     }
-    let v = match lit {
-        Lit::Char(c) => i128::from(c),
-        Lit::Word(w) => match parse_int(w) {
-            Some(v) => v,
-            None => {
+    match lit {
+        Lit::Char(c) => int_in_range(lit, Some(i128::from(c)), target.ty)
+            .map(|v| Converted::plain(Const::Int(v))),
+        // As 4.0: a number first; failing that (not a number, or out of range) a value name;
+        // a field with value names then says the name is unknown.
+        Lit::Word(w) => match int_in_range(lit, parse_int(w), target.ty) {
+            Ok(v) => ok(Const::Int(v)),
+            Err(e) => {
                 if let Some(v) = value_name(w, target) {
                     return Ok(Converted {
                         value: Const::Int(v),
                         warning: Some(UNQUOTED_VALUE_STRING),
                     });
                 }
-                if has_value_names(target) && !looks_numeric(w) {
+                if has_value_names(target) {
                     return Err(not_a_value_name(w, target));
                 }
-                return Err(LitError::new(format!("\"{w}\" is not a valid number.")));
+                Err(e)
             }
         },
         Lit::Str(s) => {
@@ -301,13 +304,21 @@ fn convert_int(lit: Lit<'_>, target: Target) -> Result<Converted, LitError> {
             if has_value_names(target) {
                 return Err(not_a_value_name(&s, target));
             }
-            return Err(from_string(ty, lit));
+            Err(from_string(target.ty, lit))
         }
-    };
+    }
+}
+
+/// A parsed integer checked against the type's range, with tshark's messages.
+fn int_in_range(lit: Lit<'_>, v: Option<i128>, ty: FieldType) -> Result<i128, LitError> {
     let text = || match lit {
         Lit::Word(w) => format!("\"{w}\""),
         _ => lit.shown(),
     };
+    let Some(v) = v else {
+        return Err(LitError::new(format!("{} is not a valid number.", text())));
+    };
+    let (min, max) = int_range(ty).unwrap_or((i128::MIN, i128::MAX));
     if v > max {
         return Err(LitError::new(format!(
             "{} too big for this field, maximum {max}.",
@@ -320,7 +331,7 @@ fn convert_int(lit: Lit<'_>, target: Target) -> Result<Converted, LitError> {
             text()
         )));
     }
-    ok(Const::Int(v))
+    Ok(v)
 }
 
 fn looks_numeric(w: &str) -> bool {
@@ -398,10 +409,8 @@ fn convert_bool(lit: Lit<'_>, target: Target) -> Result<Converted, LitError> {
             warning: (!quoted).then_some(UNQUOTED_VALUE_STRING),
         });
     }
-    if has_tfs || !quoted {
-        return Err(not_a_value_name(&text, target));
-    }
-    Err(from_string(target.ty, lit))
+    // 4.0 says so for quoted and unquoted words alike, with or without labels.
+    Err(not_a_value_name(&text, target))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -432,7 +441,7 @@ pub fn parse_float(w: &str) -> Option<f64> {
     {
         return None;
     }
-    w.parse::<f64>().ok().filter(|v| v.is_finite())
+    w.parse::<f64>().ok()
 }
 
 /// A relative time: seconds, possibly fractional, to nanoseconds.
@@ -445,6 +454,23 @@ pub fn parse_rel_time(w: &str) -> Option<i64> {
         Some((s, f)) => (s, f),
         None => (body, ""),
     };
+    if let Some((digits, exp)) = frac.split_once(['e', 'E']) {
+        let exp_ok = exp
+            .strip_prefix(['-', '+'])
+            .unwrap_or(exp)
+            .chars()
+            .all(|c| c.is_ascii_digit());
+        if secs.is_empty() || digits.is_empty() || exp.is_empty() || !exp_ok {
+            return None;
+        }
+        let v: f64 = body.parse().ok()?;
+        let ns = (v * 1e9).round();
+        if !ns.is_finite() || ns.abs() > i64::MAX as f64 {
+            return None;
+        }
+        let ns = ns as i64;
+        return Some(if neg { -ns } else { ns });
+    }
     if secs.is_empty()
         || !secs.chars().all(|c| c.is_ascii_digit())
         || !frac.chars().all(|c| c.is_ascii_digit())
@@ -520,7 +546,10 @@ pub fn parse_abs_time(text: &str) -> Result<i64, String> {
         Some(b) => (b.trim_end(), true),
         None => (text, false),
     };
-    let (civil, mut zone) = if body.get(..3).is_some_and(|m| MONTHS.contains(&m)) {
+    let (civil, mut zone) = if body
+        .get(..3)
+        .is_some_and(|m| MONTHS.iter().any(|n| n.eq_ignore_ascii_case(m)))
+    {
         (parse_legacy(body).ok_or_else(invalid)?, Zone::Local)
     } else {
         parse_iso(body, text)?
@@ -582,7 +611,7 @@ fn parse_clock(s: &str, text: &str) -> Result<(u32, u32, u32, i64), String> {
     let invalid = || format!("\"{text}\" is not a valid absolute time. {ABS_TIME_EXAMPLE}");
     let mut parts = s.split(':');
     let hour = parts.next().and_then(digits_u32).ok_or_else(invalid)?;
-    let min_part = parts.next().ok_or_else(invalid)?;
+    let min_part = parts.next().unwrap_or("0");
     let sec_part = parts.next();
     if parts.next().is_some() {
         return Err(invalid());
@@ -607,10 +636,12 @@ fn parse_clock(s: &str, text: &str) -> Result<(u32, u32, u32, i64), String> {
 
 fn parse_iso(body: &str, text: &str) -> Result<(Civil, Zone), String> {
     let invalid = || format!("\"{text}\" is not a valid absolute time. {ABS_TIME_EXAMPLE}");
-    let (date, clock) = body
-        .split_once('T')
-        .or_else(|| body.split_once(' '))
-        .ok_or_else(invalid)?;
+    // A date alone is midnight; the time may follow a `T` or any number of spaces (4.0 reads
+    // it with strptime, which is that lax).
+    let (date, clock) = match body.split_once('T').or_else(|| body.split_once(' ')) {
+        Some((d, c)) => (d, c.trim_start_matches(' ')),
+        None => (body, "00:00:00"),
+    };
     let mut d = date.splitn(3, '-');
     let year = d.next().and_then(digits_u32).ok_or_else(invalid)?;
     let month = d.next().and_then(digits_u32).ok_or_else(invalid)?;
@@ -656,13 +687,18 @@ fn parse_iso(body: &str, text: &str) -> Result<(Civil, Zone), String> {
 
 /// `Nov 12, 1999 08:55:44.123` (seconds required).
 fn parse_legacy(body: &str) -> Option<Civil> {
-    let month = MONTHS.iter().position(|m| body.starts_with(m))? as u32 + 1;
+    let month = MONTHS
+        .iter()
+        .position(|m| body.get(..3).is_some_and(|b| b.eq_ignore_ascii_case(m)))?
+        as u32
+        + 1;
     let rest = body.get(3..)?.trim_start();
     let (day, rest) = rest.split_once(',')?;
     let day = digits_u32(day.trim())?;
     let mut it = rest.split_whitespace();
     let year = digits_u32(it.next()?)?;
     let clock = it.next()?;
+    // 4.0 wants seconds in this form: "Nov 12, 1999 08:55" is not a time.
     if it.next().is_some() || clock.matches(':').count() != 2 {
         return None;
     }
@@ -933,6 +969,37 @@ mod tests {
     }
 
     #[test]
+    fn numbers_fall_back_to_value_names_as_in_4_0() {
+        // tshark 4.0.17: a number that fails (out of range, not an integer) is looked up among
+        // the value names; a minus sign skips that.
+        assert_eq!(
+            word("ip.proto", "300"),
+            Err("\"300\" cannot be found among the possible values for ip.proto.".into())
+        );
+        assert_eq!(
+            word("ip.proto", "1.5"),
+            Err("\"1.5\" cannot be found among the possible values for ip.proto.".into())
+        );
+        assert_eq!(word("ip.proto", "-1"), Ok(Const::Int(-1)));
+        assert_eq!(
+            word("frame.p2p_dir", "-200"),
+            Err("\"200\" too big for this field, maximum 127.".into())
+        );
+        assert_eq!(
+            word("frame.p2p_dir", "200"),
+            Err("\"200\" cannot be found among the possible values for frame.p2p_dir.".into())
+        );
+        assert_eq!(
+            word("frame.ignored", "yes"),
+            Err("\"yes\" cannot be found among the possible values for frame.ignored.".into())
+        );
+        assert_eq!(
+            conv("frame.ignored", Lit::Str(b"yes")),
+            Err("\"yes\" cannot be found among the possible values for frame.ignored.".into())
+        );
+    }
+
+    #[test]
     fn value_names() {
         assert_eq!(conv("ip.proto", Lit::Str(b"TCP")), Ok(Const::Int(6)));
         assert_eq!(conv("ip.proto", Lit::Str(b"udp")), Ok(Const::Int(17)));
@@ -1011,6 +1078,32 @@ mod tests {
             conv("frame.time_delta", Lit::Str(b"1")),
             Err("Time offset cannot be converted from a string (\"1\").".into())
         );
+        // tshark 4.0.17: `1.5e-3` is a time, `1e3` and `0x10` are not.
+        assert_eq!(
+            word("frame.time_delta", "1.5e-3"),
+            Ok(Const::RelTime(1_500_000))
+        );
+        assert_eq!(
+            word("frame.time_delta", "1e3"),
+            Err("\"1e3\" is not a valid time.".into())
+        );
+        assert_eq!(
+            word("frame.time_delta", "0x10"),
+            Err("\"0x10\" is not a valid time.".into())
+        );
+        assert_eq!(word("icmp.resptime", "0x10"), Ok(Const::Float(16.0)));
+        assert_eq!(
+            word("icmp.resptime", "abc"),
+            Err("\"abc\" is not a valid floating-point number.".into())
+        );
+        assert_eq!(
+            word("icmp.resptime", "1e400"),
+            Err("\"1e400\" causes floating-point overflow.".into())
+        );
+        assert_eq!(
+            word("icmp.resptime", "-inf"),
+            Ok(Const::Float(f64::NEG_INFINITY))
+        );
         assert_eq!(parse_float("492.204"), Some(492.204));
         assert_eq!(parse_float("492204e-3"), Some(492.204));
         assert_eq!(parse_float("-1.5"), Some(-1.5));
@@ -1075,6 +1168,31 @@ mod tests {
         assert_eq!(
             parse_abs_time("2002-12-31 25:55:31"),
             Err("Unexpected data after time value.".into())
+        );
+        // 4.0 is lax (strptime): a date alone, an hour alone, extra spaces, short fields,
+        // month names in any case (each compiled by tshark 4.0.17).
+        let midnight = 1_041_292_800_000_000_000i64;
+        assert_eq!(parse_abs_time("2002-12-31"), Ok(midnight));
+        assert_eq!(
+            parse_abs_time("2002-12-31 13"),
+            Ok(midnight + 13 * 3_600_000_000_000)
+        );
+        assert_eq!(parse_abs_time("2002-12-31  13:55:31"), Ok(base));
+        assert_eq!(parse_abs_time("dec 31, 2002 13:55:31"), Ok(base));
+        assert_eq!(parse_abs_time("Dec  31, 2002 13:55:31"), Ok(base));
+        assert_eq!(
+            parse_abs_time("2002-12-31 13:55:31.123456789123"),
+            Ok(base + 123_456_789)
+        );
+        assert_eq!(
+            parse_abs_time("2002-12-31 13:55:31Z "),
+            Err("Unexpected data after time value.".into())
+        );
+        assert_eq!(
+            parse_abs_time("Dec 31, 2002"),
+            Err(format!(
+                "\"Dec 31, 2002\" is not a valid absolute time. {ex}"
+            ))
         );
         assert_eq!(
             parse_abs_time("2002-02-30 00:00:00"),

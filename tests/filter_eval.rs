@@ -603,6 +603,11 @@ const ROWS: &[(&str, P, bool)] = &[
     ("frame[-1] == 0a", Rsp, true),
     ("frame[0:2,12:2] == 00:aa:08:00", Rsp, true),
     ("frame[1:2] == aa:bb", Rsp, true),
+    ("frame[0:4][1] == aa", Rsp, true),
+    ("eth.src == frame[6:6]", Rsp, true),
+    ("tcp.payload[0:2] == eth.src", Rsp, false),
+    ("frame.len == 60 + 7", Rsp, true),
+    ("tcp.srcport & ip.ttl == 0", Rsp, true),
     (
         "frame[0,1,2,3,4,5,6,7,8,9,10,11] == 00:aa:bb:cc:dd:ee:00:11:22:33:44:55",
         Rsp,
@@ -878,6 +883,19 @@ const ERRORS: &[(&str, &str, Option<&str>)] = &[
         None,
     ),
     ("icmp.resptime % 2 == 0", "FT_DOUBLE cannot %.", None),
+    (
+        "tcp.srcport == tcp.payload[0]",
+        "\"tcp.srcport\" is a Unsigned integer (2 bytes) and cannot be converted into a sequence of bytes.",
+        None,
+    ),
+    (
+        "tcp.payload contains tcp.port",
+        "tcp.payload and tcp.port are not of compatible types.",
+        None,
+    ),
+    ("tcp.payload + 1 == 1", "FT_BYTES cannot +.", None),
+    ("smtp.req.command & 1", "FT_STRING cannot &.", None),
+    ("ip.src == 10.0.0.1 + 1", "FT_IPv4 cannot +.", None),
     // tshark 4.0.17 for these two.
     (
         "icmp.resptime == abc",

@@ -585,6 +585,26 @@ impl<'t> Checker<'t> {
         self.check_op_support(&l, r.op, op_text)?;
         let rv = self.value(rhs, Some(own))?;
         if !compatible(l.ty, rv.ty) {
+            // A slice against a field that is not bytes: tshark 4.0 blames the field.
+            let slice = |v: &TValue| matches!(v.kind, ValueKind::Slice { .. });
+            let other = if slice(&rv) && !slice(&l) {
+                Some(&l)
+            } else if slice(&l) && !slice(&rv) {
+                Some(&rv)
+            } else {
+                None
+            };
+            if let Some(o) = other.filter(|o| !sliceable(o.ty)) {
+                return Err(err(
+                    ErrorKind::Type,
+                    format!(
+                        "\"{}\" is a {} and cannot be converted into a sequence of bytes.",
+                        self.src(o.span),
+                        o.ty.pretty_name()
+                    ),
+                    o.span,
+                ));
+            }
             return Err(self.incompatible(lhs.span(), rhs.span()));
         }
         let op = match r.op {

@@ -133,3 +133,26 @@ fn huge_regex_is_an_error_not_a_blowup() {
         e.message
     );
 }
+
+#[test]
+fn nesting_at_the_parsers_limit_checks_and_evaluates() {
+    // The parser accepts up to `syntax::MAX_DEPTH` levels; everything it accepts must check,
+    // compile and evaluate on an ordinary test thread's stack.
+    let payload = vec![b'a'; 8];
+    let tcp = packet(&payload, false);
+    let n = filter::syntax::MAX_DEPTH - 2;
+    let nots = format!("{}tcp", "!".repeat(n));
+    let f = filter::compile(&nots).expect("compiles");
+    assert_eq!(f.matches(&tcp), n % 2 == 0);
+    let abs = format!("{}tcp.port{} == 25", "abs(".repeat(n), ")".repeat(n));
+    assert!(filter::compile(&abs).expect("compiles").matches(&tcp));
+    let braces = format!(
+        "{}tcp.port{} == {}",
+        "{".repeat(n),
+        " + 1}".repeat(n),
+        25 + n
+    );
+    assert!(filter::compile(&braces).expect("compiles").matches(&tcp));
+    let parens = format!("{}tcp.port == 25{}", "(".repeat(n), ")".repeat(n));
+    assert!(filter::compile(&parens).expect("compiles").matches(&tcp));
+}

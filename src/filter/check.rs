@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 
 /// Deepest nesting of `not`, parentheses, arithmetic and functions the checker follows
 /// (chains of `and`/`or` are flattened and do not count).
-pub const MAX_DEPTH: usize = 200;
+pub const MAX_DEPTH: usize = 400;
 
 /// A field as the filter reads it: which occurrences (`#layer`) and whether raw (`@`).
 #[derive(Clone, Debug, PartialEq)]

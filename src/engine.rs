@@ -3,44 +3,40 @@
 //! Per file, frames are read in batches. For each batch:
 //! 1. stateless dissection of every frame, in parallel (rayon);
 //! 2. the stateful pass in frame order: IPv4 defragmentation, then conversations (`tcp.stream`,
-//!    relative sequence numbers, analysis flags) — only when the filter or the output needs them;
+//!    relative sequence numbers, analysis flags) — the latter only when the filter or the output
+//!    needs them;
 //! 3. evaluation of the filter, in parallel;
 //! 4. matching frames handed to the sink in frame order.
 //!
 //! Results do not depend on the number of threads: only steps 1 and 3 run in parallel, and they
 //! are pure functions of one frame.
 
+use std::io;
 use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::capture::{CaptureError, CaptureReader, FrameBatch};
+use crate::capture::{CaptureError, CaptureReader, FrameBatch, FrameRef};
 use crate::dissect::conversation::Conversations;
 use crate::dissect::ip_reassembly::Ipv4Reassembly;
 use crate::dissect::{self, Buffers, FrameTimes, Interest, Packet};
 use crate::filter::Filter;
-use crate::registry::{self, FieldId};
+use crate::registry;
 
-/// Frames per batch: enough to keep both cores busy, small enough to stay in cache-friendly memory.
+/// Frames per batch: enough to keep every core busy between two sequential steps.
 const BATCH_FRAMES: usize = 4096;
-/// Bytes per batch, whichever comes first.
+/// Bytes per batch, whichever limit comes first.
 const BATCH_BYTES: usize = 8 << 20;
 
-/// What to run and what to hand back.
-#[derive(Clone, Debug)]
+/// What to run.
+#[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// Stop after this many matching frames (tshark's `-c` counts *matches* with `-Y`... see README).
+    /// Stop after this many matching frames.
     pub limit: Option<u64>,
-    /// Fill the packet-list columns of matching frames.
+    /// Fill the packet-list columns.
     pub columns: bool,
-    /// Extra fields the output needs besides the filter's (`-e` fields, `show`).
+    /// Fields the output needs besides the filter's (`-e` fields; `Interest::all()` for `show`).
     pub output: Interest,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { limit: None, columns: false, output: Interest::none() }
-    }
 }
 
 /// What the sink wants next.
@@ -50,15 +46,34 @@ pub enum Flow {
     Stop,
 }
 
-/// Receives matching frames, in frame order.
-pub trait Sink {
-    fn frame(&mut self, p: &Packet) -> std::io::Result<Flow>;
+/// Everything known about a matching frame when it reaches the sink.
+pub struct Match<'a, 'p> {
+    pub packet: &'a Packet<'p>,
+    pub frame: FrameRef<'a>,
+    pub reader: &'a CaptureReader,
+    /// Time of the file's first frame (for the Time column).
+    pub first_ns: i64,
 }
 
-impl<F: FnMut(&Packet) -> std::io::Result<Flow>> Sink for F {
-    fn frame(&mut self, p: &Packet) -> std::io::Result<Flow> {
-        self(p)
+impl Match<'_, '_> {
+    /// Decimals of the Time column: 9 for sub-microsecond interfaces, 6 otherwise, None when the
+    /// record has no time (pcapng simple packet blocks), as tshark shows them.
+    pub fn time_decimals(&self) -> Option<u8> {
+        if !self.frame.kind.has_time() {
+            return None;
+        }
+        let fine = self
+            .frame
+            .interface
+            .and_then(|i| self.reader.interface(i))
+            .is_some_and(|i| i.sub_microsecond());
+        Some(if fine { 9 } else { 6 })
     }
+}
+
+/// Receives matching frames, in frame order.
+pub trait Sink {
+    fn frame(&mut self, m: &Match) -> io::Result<Flow>;
 }
 
 /// How one file went.
@@ -67,21 +82,37 @@ pub struct Report {
     pub frames: u64,
     pub matched: u64,
     /// The damage that stopped reading, after every good frame before it was processed.
-    pub error: Option<CaptureError>,
+    pub damage: Option<CaptureError>,
 }
 
-/// Fields whose values come from the stateful pass over conversations.
+/// Why a run stopped early.
+#[derive(Debug)]
+pub enum RunError {
+    /// The file could not be opened or is not a capture.
+    Open(CaptureError),
+    /// The sink failed (output error).
+    Output(io::Error),
+}
+
+/// Whether any field asked for comes from the stateful pass over conversations.
 fn needs_conversations(interest: &Interest) -> bool {
-    if interest.is_all() {
-        return true;
-    }
-    interest.fields().any(|f| {
-        let a = registry::def(f).abbrev;
-        matches!(a, "tcp.stream" | "udp.stream" | "tcp.seq" | "tcp.ack" | "tcp.nxtseq" | "tcp.window_size")
-            || a.starts_with("tcp.analysis")
-            || a.starts_with("tcp.time")
-            || a.starts_with("tcp.completeness")
-    })
+    interest.is_all()
+        || interest.fields().any(|f| {
+            let a = registry::def(f).abbrev;
+            matches!(
+                a,
+                "tcp.stream"
+                    | "udp.stream"
+                    | "tcp.seq"
+                    | "tcp.ack"
+                    | "tcp.nxtseq"
+                    | "tcp.window_size"
+            ) || a.starts_with("tcp.analysis")
+                || a.starts_with("tcp.time")
+                || a.starts_with("udp.time")
+                || a.starts_with("tcp.completeness")
+                || a.starts_with("tcp.window_size_scalefactor")
+        })
 }
 
 /// Run a filter (or none: every frame) over one capture file.
@@ -90,8 +121,8 @@ pub fn run_file(
     filter: Option<&Filter>,
     opts: &Options,
     sink: &mut dyn Sink,
-) -> Result<Report, CaptureError> {
-    let mut reader = CaptureReader::open(path)?;
+) -> Result<Report, RunError> {
+    let mut reader = CaptureReader::open(path).map_err(RunError::Open)?;
     let mut interest = opts.output.clone();
     if let Some(f) = filter {
         interest.union(f.interest());
@@ -99,38 +130,39 @@ pub fn run_file(
     let conversations_needed = opts.columns || needs_conversations(&interest);
     let mut conversations = Conversations::new();
     let mut defrag = Ipv4Reassembly::new();
-    let mut batch = FrameBatch::default();
+    let mut batch = FrameBatch::new();
     let mut pool: Vec<Buffers> = Vec::new();
     let mut report = Report::default();
-    let mut times = FrameTimes::default();
-    let mut first = true;
+    let mut times: Option<FrameTimes> = None;
+    let mut frame_times = Vec::new();
 
-    loop {
+    'batches: loop {
         batch.clear();
-        let read = reader.fill(&mut batch, BATCH_FRAMES, BATCH_BYTES);
-        let frames: Vec<_> = batch.iter().collect();
-        if frames.is_empty() {
-            if let Err(e) = read {
-                report.error = Some(e);
+        match reader.fill(&mut batch, BATCH_FRAMES, BATCH_BYTES) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                report.damage = Some(e);
+                break;
             }
-            break;
         }
-        // Times need the previous frame: computed in order before the parallel step.
-        let mut frame_times = Vec::with_capacity(frames.len());
-        for (info, _) in &frames {
-            if first {
-                times = FrameTimes { first_ns: info.time_ns, prev_ns: info.time_ns, prev_displayed_ns: info.time_ns };
-                first = false;
-            }
-            frame_times.push(times);
-            times.prev_ns = info.time_ns;
-            times.prev_displayed_ns = info.time_ns;
+        // Frame times need the previous frame: computed in order before the parallel step.
+        frame_times.clear();
+        for (info, _) in batch.iter() {
+            let t = times.get_or_insert(FrameTimes {
+                first_ns: info.time_ns,
+                prev_ns: info.time_ns,
+                prev_displayed_ns: info.time_ns,
+            });
+            frame_times.push(*t);
+            t.prev_ns = info.time_ns;
+            t.prev_displayed_ns = info.time_ns;
         }
-        let mut packets: Vec<Packet> = frames
+        let mut packets: Vec<Packet> = batch
             .iter()
             .map(|(info, data)| {
                 let mut p = Packet::with_buffers(pool.pop().unwrap_or_default());
-                p.reset(**info, data);
+                p.reset(*info, data);
                 p.want_columns = opts.columns;
                 p
             })
@@ -148,35 +180,31 @@ pub fn run_file(
             }
         }
 
-        let matched: Vec<bool> = packets.par_iter().map(|p| filter.is_none_or(|f| f.matches(p))).collect();
+        let matched: Vec<bool> = packets
+            .par_iter()
+            .map(|p| filter.is_none_or(|f| f.matches(p)))
+            .collect();
 
-        let mut stop = false;
-        for (p, m) in packets.iter().zip(&matched) {
+        let first_ns = times.map_or(0, |t| t.first_ns);
+        for ((p, m), frame) in packets.iter().zip(&matched).zip(batch.frames()) {
             report.frames += 1;
             if !*m {
                 continue;
             }
             report.matched += 1;
-            if sink.frame(p).map_err(CaptureError::from)? == Flow::Stop
-                || opts.limit.is_some_and(|l| report.matched >= l)
-            {
-                stop = true;
-                break;
+            let flow = sink
+                .frame(&Match {
+                    packet: p,
+                    frame,
+                    reader: &reader,
+                    first_ns,
+                })
+                .map_err(RunError::Output)?;
+            if flow == Flow::Stop || opts.limit.is_some_and(|l| report.matched >= l) {
+                break 'batches;
             }
         }
         pool.extend(packets.into_iter().map(Packet::into_buffers));
-        if stop {
-            break;
-        }
-        if let Err(e) = read {
-            report.error = Some(e);
-            break;
-        }
     }
     Ok(report)
-}
-
-/// The field ids of `frame.number`-like output fields, resolved once.
-pub fn field(name: &str) -> Option<FieldId> {
-    registry::lookup(name)
 }

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod capture;
 pub mod dissect;
+pub mod engine;
 pub mod filter;
 pub mod output;
 pub mod registry;

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -18,6 +19,36 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Print the frames a display filter matches, as tshark's packet list.
+    Filter {
+        /// The display filter (`smtp`, `ip.addr == 10.0.0.0/8 && tcp.port in {25, 587}`); "" for all frames.
+        filter: String,
+        /// Capture files (pcap, pcapng, gzip-compressed or not).
+        #[arg(required = true)]
+        captures: Vec<PathBuf>,
+        /// Print only the number of matching frames (per file).
+        #[arg(long, conflicts_with = "frames")]
+        count: bool,
+        /// Print only the matching frame numbers, one per line.
+        #[arg(long)]
+        frames: bool,
+        /// Stop after this many matching frames.
+        #[arg(short = 'c', long = "limit", value_name = "N")]
+        limit: Option<u64>,
+        /// Also write the matching frames to a new capture (pcapng, or pcap if the name ends in .pcap).
+        #[arg(short = 'w', value_name = "FILE")]
+        write: Option<PathBuf>,
+        /// Let -w replace an existing file.
+        #[arg(long)]
+        overwrite: bool,
+    },
+    /// Check a display filter: print its canonical form and compiled plan, or the error.
+    Check {
+        filter: String,
+        /// Print the result as JSON (valid, kind, message, span, suggestion).
+        #[arg(long)]
+        json: bool,
+    },
     /// List the protocols and fields wiresift knows (as `tshark -G fields`).
     Registry {
         /// Only this protocol or field and the fields below it (`smtp`, `tcp.flags`).
@@ -33,6 +64,41 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
+        Command::Filter {
+            filter,
+            captures,
+            count,
+            frames,
+            limit,
+            write,
+            overwrite,
+        } => {
+            let mode = if count {
+                app::filter::Mode::Count
+            } else if frames {
+                app::filter::Mode::Frames
+            } else {
+                app::filter::Mode::List
+            };
+            let args = app::filter::Args {
+                filter,
+                captures,
+                mode,
+                limit,
+                write,
+                overwrite,
+            };
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            let result = app::filter::run(&mut out, &mut io::stderr(), &args);
+            finish(result, out)
+        }
+        Command::Check { filter, json } => {
+            let mut out = io::stdout().lock();
+            finish(
+                app::check::run(&mut out, &mut io::stderr(), &filter, json),
+                out,
+            )
+        }
         Command::Registry {
             prefix,
             values,
@@ -59,6 +125,14 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(code as u8)
+}
+
+/// The exit code of a command, after flushing its output.
+fn finish<W: Write>(result: io::Result<i32>, mut out: W) -> i32 {
+    match result.and_then(|code| out.flush().map(|_| code)) {
+        Ok(code) => code,
+        Err(e) => output_error(e),
+    }
 }
 
 /// A closed pipe (`| head`) is not an error, as in ripgrep.

@@ -8,7 +8,12 @@ use serde_json::json;
 use crate::filter::{self, FilterError};
 
 /// The outcome of checking: exit code 0 for a valid filter, 2 for an invalid one.
-pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, text: &str, as_json: bool) -> io::Result<i32> {
+pub fn run<W: Write, E: Write>(
+    out: &mut W,
+    err: &mut E,
+    text: &str,
+    as_json: bool,
+) -> io::Result<i32> {
     match filter::compile(text) {
         Ok(f) => {
             if as_json {

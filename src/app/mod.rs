@@ -1,6 +1,8 @@
 //! The commands behind the `wiresift` binary, one module each. `main.rs` only parses arguments,
 //! calls these and maps their results to exit codes.
 
+pub mod check;
+pub mod filter;
 pub mod registry;
 
 /// Exit codes, documented in the README.

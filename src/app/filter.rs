@@ -1,0 +1,178 @@
+//! `wiresift filter '<filter>' <capture>...`: the frames a display filter matches, as tshark's packet
+//! list, their numbers, their count, or a new capture file.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use crate::capture::{CaptureError, CaptureWriter, OutputFormat, RecordKind, WriteOptions};
+use crate::engine::{self, Flow, Match, Options, RunError, Sink};
+use crate::filter::{self, Filter};
+use crate::output::packet_list;
+
+/// What to print for each matching frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// tshark's packet list.
+    List,
+    /// Frame numbers, one per line.
+    Frames,
+    /// Only the number of matches per file.
+    Count,
+}
+
+pub struct Args {
+    pub filter: String,
+    pub captures: Vec<PathBuf>,
+    pub mode: Mode,
+    pub limit: Option<u64>,
+    pub write: Option<PathBuf>,
+    pub overwrite: bool,
+}
+
+struct ListSink<'w, W: Write> {
+    out: &'w mut W,
+    mode: Mode,
+    /// `path: ` before each line when several files are given.
+    prefix: String,
+    writer: Option<CaptureWriter>,
+    write_path: Option<PathBuf>,
+    overwrite: bool,
+}
+
+impl<W: Write> Sink for ListSink<'_, W> {
+    fn frame(&mut self, m: &Match) -> io::Result<Flow> {
+        match self.mode {
+            Mode::List => {
+                let p = m.packet;
+                let time = m
+                    .time_decimals()
+                    .map(|d| packet_list::relative_time(p.info.time_ns - m.first_ns, d))
+                    .unwrap_or_default();
+                writeln!(
+                    self.out,
+                    "{}{}",
+                    self.prefix,
+                    packet_list::line(p.info.number, &time, p.info.len, &p.columns)
+                )?;
+            }
+            Mode::Frames => writeln!(self.out, "{}{}", self.prefix, m.packet.info.number)?,
+            Mode::Count => {}
+        }
+        if let Some(path) = &self.write_path {
+            if self.writer.is_none() {
+                let opts = WriteOptions {
+                    overwrite: self.overwrite,
+                    nanosecond: m.reader.sub_microsecond(),
+                    format: None,
+                };
+                self.writer = Some(CaptureWriter::create(path, &opts).map_err(io::Error::other)?);
+            }
+            if let Some(w) = &mut self.writer {
+                for (id, iface) in m.reader.interfaces().iter().enumerate() {
+                    w.describe_interface(id as u32, iface);
+                }
+                let pcap = OutputFormat::for_path(path) == OutputFormat::Pcap;
+                if !pcap || matches!(m.frame.kind, RecordKind::Packet | RecordKind::SimplePacket) {
+                    w.write(&m.frame).map_err(io::Error::other)?;
+                }
+            }
+        }
+        Ok(Flow::Continue)
+    }
+}
+
+/// Run the command; returns the exit code. Filter errors go to `err` with a caret.
+pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Result<i32> {
+    let compiled: Option<Filter> = if args.filter.trim().is_empty() {
+        None
+    } else {
+        match filter::compile(&args.filter) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                write!(err, "wiresift: {}", e.render(&args.filter))?;
+                return Ok(super::exit::USAGE);
+            }
+        }
+    };
+    if let Some(f) = &compiled {
+        for w in f.warnings() {
+            write!(
+                err,
+                "wiresift: warning: {}\n{}",
+                w.message,
+                filter::error::caret_lines(&args.filter, w.span)
+            )?;
+        }
+    }
+    let several = args.captures.len() > 1;
+    let (mut open_failed, mut partial) = (false, false);
+    let mut remaining = args.limit;
+    let mut sink = ListSink {
+        out,
+        mode: args.mode,
+        prefix: String::new(),
+        writer: None,
+        write_path: args.write.clone(),
+        overwrite: args.overwrite,
+    };
+    for path in &args.captures {
+        if remaining == Some(0) {
+            break;
+        }
+        sink.prefix = if several {
+            format!("{}: ", path.display())
+        } else {
+            String::new()
+        };
+        let opts = Options {
+            limit: remaining,
+            columns: args.mode == Mode::List,
+            ..Options::default()
+        };
+        match engine::run_file(path, compiled.as_ref(), &opts, &mut sink) {
+            Ok(report) => {
+                if args.mode == Mode::Count {
+                    writeln!(sink.out, "{}{}", sink.prefix, report.matched)?;
+                }
+                remaining = remaining.map(|r| r.saturating_sub(report.matched));
+                if let Some(d) = report.damage {
+                    writeln!(
+                        err,
+                        "wiresift: {}: {d} ({} good frames before it were processed)",
+                        path.display(),
+                        report.frames
+                    )?;
+                    partial = true;
+                }
+            }
+            Err(RunError::Open(e)) => {
+                writeln!(err, "wiresift: {}: {e}", path.display())?;
+                open_failed = true;
+            }
+            Err(RunError::Output(e)) => return Err(e),
+        }
+    }
+    if let Some(w) = sink.writer.take() {
+        w.finish().map_err(io::Error::other)?;
+    } else if let Some(path) = &args.write {
+        // No frame matched: still leave a valid, empty capture, as tshark -w does.
+        let opts = WriteOptions {
+            overwrite: args.overwrite,
+            ..WriteOptions::default()
+        };
+        CaptureWriter::create(path, &opts)
+            .and_then(CaptureWriter::finish)
+            .map_err(capture_io)?;
+    }
+    Ok(if open_failed {
+        super::exit::ERROR
+    } else if partial {
+        super::exit::PARTIAL
+    } else {
+        super::exit::OK
+    })
+}
+
+fn capture_io(e: CaptureError) -> io::Error {
+    io::Error::other(e)
+}

@@ -9,7 +9,10 @@
 
 pub mod conversation;
 pub mod fields;
+pub mod imf;
 pub mod ports;
+pub mod reassembly;
+pub mod smtp;
 pub mod tcp;
 pub mod udp;
 

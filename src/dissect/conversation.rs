@@ -14,11 +14,11 @@
 //! Reassembly and the upper dissectors (SMTP, IMF) run at the end of each TCP frame, through
 //! [`reassembly::Streams::feed`], called last in `process_tcp`.
 
+use super::reassembly::{self, ReassemblyStats, Streams};
 use super::tcp::{
     self, ACK_RAW, FLAGS, HDR_LEN, LEN, OPTIONS, OPT_SACK_LE, OPT_SACK_RE, PAYLOAD, SEQ_RAW,
     TH_ACK, TH_FIN, TH_PUSH, TH_RST, TH_SYN, URGENT_POINTER, WINDOW_SIZE_VALUE,
 };
-use super::reassembly::{self, ReassemblyStats, Streams};
 use super::{ByteRange, Interest, Item, Packet, TcpSegment, Transport, Value};
 use crate::registry::{id, FieldId};
 use std::collections::HashMap;
@@ -618,7 +618,10 @@ impl Conversations {
         }
         let _ = rel_seq;
         // Last, so that the upper layers' items follow TCP's and their Info replaces it.
-        self.streams.feed(p, interest, t, seg, stream, fwd_i);
+        let retransmitted =
+            ta.flags & (RETRANSMISSION | FAST_RETRANSMISSION | SPURIOUS_RETRANSMISSION) != 0;
+        self.streams
+            .feed(p, interest, t, seg, stream, fwd_i, retransmitted);
     }
 
     /// Merge ranked stateful items into the layer's items starting at `at`: each goes before

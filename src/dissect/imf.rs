@@ -76,41 +76,131 @@ const HEADERS: &[Header] = &[
     h("resent-to", "imf.resent.to", AddressList, false),
     h("resent-cc", "imf.resent.cc", AddressList, false),
     h("resent-bcc", "imf.resent.bcc", AddressList, false),
-    h("resent-message-id", "imf.resent.message_id", Unstructured, false),
+    h(
+        "resent-message-id",
+        "imf.resent.message_id",
+        Unstructured,
+        false,
+    ),
     h("return-path", "imf.return_path", Unstructured, false),
     h("received", "imf.received", Unstructured, false),
     h("content-type", "imf.content.type", Unstructured, false),
     h("content-id", "imf.content.id", Unstructured, false),
-    h("content-description", "imf.content.description", Unstructured, false),
-    h("content-transfer-encoding", "imf.content.transfer_encoding", Unstructured, false),
+    h(
+        "content-description",
+        "imf.content.description",
+        Unstructured,
+        false,
+    ),
+    h(
+        "content-transfer-encoding",
+        "imf.content.transfer_encoding",
+        Unstructured,
+        false,
+    ),
     h("mime-version", "imf.mime_version", Unstructured, false),
     h("autoforwarded", "imf.autoforwarded", Unstructured, false),
     h("autosubmitted", "imf.autosubmitted", Unstructured, false),
-    h("x400-content-identifier", "imf.x400_content_identifier", Unstructured, false),
-    h("content-language", "imf.content_language", Unstructured, false),
+    h(
+        "x400-content-identifier",
+        "imf.x400_content_identifier",
+        Unstructured,
+        false,
+    ),
+    h(
+        "content-language",
+        "imf.content_language",
+        Unstructured,
+        false,
+    ),
     h("conversion", "imf.conversion", Unstructured, false),
-    h("conversion-with-loss", "imf.conversion_with_loss", Unstructured, false),
+    h(
+        "conversion-with-loss",
+        "imf.conversion_with_loss",
+        Unstructured,
+        false,
+    ),
     h("delivery-date", "imf.delivery_date", Unstructured, false),
-    h("discarded-x400-ipms-extensions", "imf.discarded_x400_ipms_extensions", Unstructured, false),
-    h("discarded-x400-mts-extensions", "imf.discarded_x400_mts_extensions", Unstructured, false),
-    h("dl-expansion-history", "imf.dl_expansion_history", Unstructured, false),
-    h("deferred-delivery", "imf.deferred_delivery", Unstructured, false),
+    h(
+        "discarded-x400-ipms-extensions",
+        "imf.discarded_x400_ipms_extensions",
+        Unstructured,
+        false,
+    ),
+    h(
+        "discarded-x400-mts-extensions",
+        "imf.discarded_x400_mts_extensions",
+        Unstructured,
+        false,
+    ),
+    h(
+        "dl-expansion-history",
+        "imf.dl_expansion_history",
+        Unstructured,
+        false,
+    ),
+    h(
+        "deferred-delivery",
+        "imf.deferred_delivery",
+        Unstructured,
+        false,
+    ),
     h("expires", "imf.expires", Unstructured, false),
     h("importance", "imf.importance", Unstructured, false),
-    h("incomplete-copy", "imf.incomplete_copy", Unstructured, false),
-    h("latest-delivery-time", "imf.latest_delivery_time", Unstructured, false),
+    h(
+        "incomplete-copy",
+        "imf.incomplete_copy",
+        Unstructured,
+        false,
+    ),
+    h(
+        "latest-delivery-time",
+        "imf.latest_delivery_time",
+        Unstructured,
+        false,
+    ),
     h("message-type", "imf.message_type", Unstructured, false),
-    h("original-encoded-information-types", "imf.original_encoded_information_types", Unstructured, false),
-    h("originator-return-address", "imf.originator_return_address", Unstructured, false),
+    h(
+        "original-encoded-information-types",
+        "imf.original_encoded_information_types",
+        Unstructured,
+        false,
+    ),
+    h(
+        "originator-return-address",
+        "imf.originator_return_address",
+        Unstructured,
+        false,
+    ),
     h("priority", "imf.priority", Unstructured, false),
     h("reply-by", "imf.reply_by", Unstructured, false),
     h("sensitivity", "imf.sensitivity", Unstructured, false),
     h("supersedes", "imf.supersedes", Unstructured, false),
-    h("x400-content-type", "imf.x400_content_type", Unstructured, false),
-    h("x400-mts-identifier", "imf.x400_mts_identifier", Unstructured, false),
-    h("x400-originator", "imf.x400_originator", Unstructured, false),
+    h(
+        "x400-content-type",
+        "imf.x400_content_type",
+        Unstructured,
+        false,
+    ),
+    h(
+        "x400-mts-identifier",
+        "imf.x400_mts_identifier",
+        Unstructured,
+        false,
+    ),
+    h(
+        "x400-originator",
+        "imf.x400_originator",
+        Unstructured,
+        false,
+    ),
     h("x400-received", "imf.x400_received", Unstructured, false),
-    h("x400-recipients", "imf.x400_recipients", Unstructured, false),
+    h(
+        "x400-recipients",
+        "imf.x400_recipients",
+        Unstructured,
+        false,
+    ),
     h("delivered-to", "imf.delivered_to", Mailbox, false),
     h("x-mailer", "imf.ext.mailer", Unstructured, false),
     h("thread-index", "imf.thread-index", Unstructured, false),
@@ -118,10 +208,25 @@ const HEADERS: &[Header] = &[
     h("precedence", "imf.precedence", Unstructured, false),
     h("x-mimeole", "imf.ext.mimeole", Unstructured, false),
     h("expiry-date", "imf.ext.expiry-date", Unstructured, false),
-    h("x-ms-tnef-correlator", "imf.ext.tnef-correlator", Unstructured, false),
+    h(
+        "x-ms-tnef-correlator",
+        "imf.ext.tnef-correlator",
+        Unstructured,
+        false,
+    ),
     h("x-uidl", "imf.ext.uidl", Unstructured, false),
-    h("x-authentication-warning", "imf.ext.authentication_warning", Unstructured, false),
-    h("x-virus-scanned", "imf.ext.virus_scanned", Unstructured, false),
+    h(
+        "x-authentication-warning",
+        "imf.ext.authentication_warning",
+        Unstructured,
+        false,
+    ),
+    h(
+        "x-virus-scanned",
+        "imf.ext.virus_scanned",
+        Unstructured,
+        false,
+    ),
     h("x-original-to", "imf.ext.original-to", AddressList, false),
     h("sio-label", "imf.siolabel", SioLabel, false),
 ];
@@ -208,10 +313,20 @@ pub fn dissect(p: &mut Packet, interest: &Interest, msg: &[u8], at: ByteRange) {
         match header {
             None => {
                 let whole = end.saturating_sub(name_start).saturating_sub(2);
-                p.add(interest, EXTENSION, s(name_start, whole), r(name_start, whole));
+                p.add(
+                    interest,
+                    EXTENSION,
+                    s(name_start, whole),
+                    r(name_start, whole),
+                );
                 p.enter();
                 let tlen = colon - name_start;
-                p.add(interest, EXTENSION_TYPE, s(name_start, tlen), r(name_start, tlen));
+                p.add(
+                    interest,
+                    EXTENSION_TYPE,
+                    s(name_start, tlen),
+                    r(name_start, tlen),
+                );
                 p.add(interest, EXTENSION_VALUE, s(value, vlen), r(value, vlen));
                 p.leave();
             }
@@ -265,7 +380,9 @@ pub fn dissect(p: &mut Packet, interest: &Interest, msg: &[u8], at: ByteRange) {
     match content_type {
         Some((o, l)) => {
             let ct = msg.get(o..o + l).unwrap_or(&[]);
-            let params = parameters.and_then(|(o, l)| msg.get(o..o + l)).unwrap_or(&[]);
+            let params = parameters
+                .and_then(|(o, l)| msg.get(o..o + l))
+                .unwrap_or(&[]);
             mime_info(ct, params, msg.get(body..).unwrap_or(&[]), &mut info, 0);
         }
         None => {
@@ -360,7 +477,12 @@ fn address(
         return;
     };
     let nlen = colon.saturating_sub(off).saturating_sub(1);
-    p.add(interest, DISPLAY_NAME, Value::Str(r(off, nlen)), r(off, nlen));
+    p.add(
+        interest,
+        DISPLAY_NAME,
+        Value::Str(r(off, nlen)),
+        r(off, nlen),
+    );
     let mut at = colon + 1;
     while at < end && byte(msg, at).is_ascii_whitespace() {
         at += 1;
@@ -399,11 +521,21 @@ fn mailbox(
     }
     if off != lt {
         let nlen = lt.saturating_sub(off).saturating_sub(1);
-        p.add(interest, DISPLAY_NAME, Value::Str(r(off, nlen)), r(off, nlen));
+        p.add(
+            interest,
+            DISPLAY_NAME,
+            Value::Str(r(off, nlen)),
+            r(off, nlen),
+        );
     }
     if let Some(gt) = find(msg, lt + 1, end, b'>') {
         let alen = gt - lt - 1;
-        p.add(interest, ADDRESS, Value::Str(r(lt + 1, alen)), r(lt + 1, alen));
+        p.add(
+            interest,
+            ADDRESS,
+            Value::Str(r(lt + 1, alen)),
+            r(lt + 1, alen),
+        );
     }
 }
 
@@ -412,7 +544,15 @@ fn mailbox(
 fn mime_info(ct: &[u8], params: &[u8], body: &[u8], info: &mut String, depth: u8) {
     let ct = String::from_utf8_lossy(ct).trim().to_ascii_lowercase();
     if !ct.starts_with("multipart/") {
-        let _ = write!(info, " ({ct})");
+        // Types whose dissector writes no Info (data, tnef, a nested IMF).
+        let silent = [
+            "application/octet-stream",
+            "application/ms-tnef",
+            "message/rfc822",
+        ];
+        if !silent.contains(&ct.as_str()) {
+            let _ = write!(info, " ({ct})");
+        }
         return;
     }
     if depth > 8 {
@@ -445,7 +585,13 @@ fn mime_info(ct: &[u8], params: &[u8], body: &[u8], info: &mut String, depth: u8
                 if lower.starts_with("multipart/") {
                     let _ = write!(info, " ({lower})");
                 }
-                mime_info(&t, &cparams, part.get(pbody..).unwrap_or(&[]), info, depth + 1);
+                mime_info(
+                    &t,
+                    &cparams,
+                    part.get(pbody..).unwrap_or(&[]),
+                    info,
+                    depth + 1,
+                );
             }
             None => info.push_str(" (text/plain)"),
         }
@@ -511,7 +657,7 @@ pub(crate) fn format_text(b: &[u8]) -> String {
             '\t' => s.push_str("\\t"),
             '\x0b' => s.push_str("\\v"),
             c if (c as u32) < 0x20 || c == '\x7f' => {
-                let _ = write!(s, "\\x{:02x}", c as u32);
+                let _ = write!(s, "\\{:03o}", c as u32);
             }
             c => s.push(c),
         }

@@ -34,6 +34,7 @@ const REASSEMBLED_DATA: FieldId = id("tcp.reassembled.data");
 const REASSEMBLED_IN: FieldId = id("tcp.reassembled_in");
 const DATA: FieldId = id("data");
 const TH_SYN: u16 = 0x002;
+const TH_ACK: u16 = 0x010;
 
 /// Caps on buffered bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,6 +122,10 @@ struct Direction {
     /// A PDU waiting for its end, and the frames (and byte counts) it came from.
     pending: Vec<u8>,
     frames: Vec<(u32, u32)>,
+    /// A TLS record went this way after STARTTLS.
+    tls: bool,
+    /// The highest acknowledgement the other side sent for this direction.
+    acked: Option<u32>,
 }
 
 #[derive(Default)]
@@ -215,7 +220,9 @@ impl Streams {
     }
 
     /// One TCP segment of conversation `stream`, direction `dir` (0 or 1), after the transport
-    /// pass wrote its items and Info.
+    /// pass wrote its items and Info; `retransmitted` when the analysis flagged it (tshark
+    /// then does not hand it up, even if part of it is new).
+    #[allow(clippy::too_many_arguments)]
     pub fn feed(
         &mut self,
         p: &mut Packet,
@@ -224,6 +231,7 @@ impl Streams {
         seg: &TcpSegment,
         stream: u32,
         dir: usize,
+        retransmitted: bool,
     ) {
         // tshark tries the lower port first.
         let (lo, hi) = if t.src_port <= t.dst_port {
@@ -243,10 +251,21 @@ impl Streams {
         drop_data_layer(p, t.insert_at);
         if self.second {
             if let Some(f) = lookup(&self.later.tcp, frame) {
-                p.add(interest, REASSEMBLED_IN, Value::UInt(f.into()), ByteRange::EMPTY);
+                p.add(
+                    interest,
+                    REASSEMBLED_IN,
+                    Value::UInt(f.into()),
+                    ByteRange::EMPTY,
+                );
             }
         }
         let conv = self.conv.entry(stream).or_default();
+        if seg.flags & TH_ACK != 0 {
+            let peer = &mut conv.dirs[(dir & 1) ^ 1];
+            if peer.acked.is_none_or(|a| gt(seg.ack, a)) {
+                peer.acked = Some(seg.ack);
+            }
+        }
         let d = &mut conv.dirs[dir & 1];
         let len = t.payload.len;
         if seg.flags & TH_SYN != 0 && d.next.is_none() {
@@ -256,15 +275,31 @@ impl Streams {
             return;
         }
         if conv.smtp.is_tls(frame) {
-            self.scratch.clear();
-            self.scratch.extend_from_slice(p.bytes(t.payload));
-            smtp::dissect_tls(p, &self.scratch, t.payload);
-            return;
+            // After STARTTLS, TLS takes the direction from its first record on; plain text
+            // (a capture of the decrypted session) stays SMTP.
+            let b = p.bytes(t.payload);
+            let record = matches!(b.first(), Some(20..=24)) && b.get(1) == Some(&3);
+            if d.tls || record {
+                d.tls = true;
+                self.scratch.clear();
+                self.scratch.extend_from_slice(p.bytes(t.payload));
+                smtp::dissect_tls(p, &self.scratch, t.payload);
+                return;
+            }
         }
         // Only bytes not seen before go up.
         let end = seg.seq.wrapping_add(len);
         let mut skip = 0u32;
         let mut gap = false;
+        // Data the receiver already acknowledged is a (spurious) retransmission for tshark.
+        let acked = d.acked.is_some_and(|a| !gt(seg.seq.wrapping_add(len), a));
+        if retransmitted || acked {
+            self.stats.retransmitted_segments += 1;
+            if d.next.is_none_or(|n| gt(end, n)) {
+                d.next = Some(end);
+            }
+            return;
+        }
         if let Some(n) = d.next {
             if !gt(end, n) {
                 self.stats.retransmitted_segments += 1;
@@ -306,7 +341,9 @@ impl Streams {
                 frames.push((frame, new.len));
                 self.grow(want);
                 if p.want_columns {
-                    p.columns.info.push_str(" [TCP segment of a reassembled PDU]");
+                    p.columns
+                        .info
+                        .push_str(" [TCP segment of a reassembled PDU]");
                 }
                 if let Some(conv) = self.conv.get_mut(&stream) {
                     let d = &mut conv.dirs[dir & 1];
@@ -327,7 +364,12 @@ impl Streams {
             p.add(interest, SEGMENTS, Value::None, ByteRange::EMPTY);
             p.enter();
             for &(f, n) in &frames {
-                p.add(interest, SEGMENT, Value::UInt(f.into()), ByteRange { len: n, ..at });
+                p.add(
+                    interest,
+                    SEGMENT,
+                    Value::UInt(f.into()),
+                    ByteRange { len: n, ..at },
+                );
                 if !self.second && f != frame {
                     self.later.tcp.push((f, frame));
                 }

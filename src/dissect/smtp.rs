@@ -62,6 +62,9 @@ impl Default for Prefs {
 /// packet-smtp.c's `smtp_state_t`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
+    /// Nothing decisive seen yet (the capture may start inside DATA): a line that is not a
+    /// command is taken as message data.
+    Start,
     /// Reading commands.
     Commands,
     /// Reading message data (after DATA, or BDAT with bytes to come).
@@ -129,7 +132,7 @@ pub struct Session {
 impl Default for Session {
     fn default() -> Self {
         Session {
-            state: State::Commands,
+            state: State::Start,
             auth: Auth::None,
             first_auth_frame: 0,
             last_auth_frame: 0,
@@ -303,9 +306,8 @@ pub fn dissect(
                 }
                 pdu_type = Pdu::Message;
                 if sess.msg_tot_len > 0 {
-                    sess.msg_read_len = sess
-                        .msg_read_len
-                        .wrapping_add((pdu.len() - loffset) as u32);
+                    sess.msg_read_len =
+                        sess.msg_read_len.wrapping_add((pdu.len() - loffset) as u32);
                     next_offset = pdu.len();
                     if sess.msg_read_len == sess.msg_tot_len {
                         sess.state = State::Commands;
@@ -402,7 +404,7 @@ pub fn dissect(
                     sess.auth = Auth::NtlmRsp;
                     sess.ntlm_rsp_frame = frame;
                 } else {
-                    pdu_type = if sess.data_seen {
+                    pdu_type = if sess.data_seen || sess.state == State::Start {
                         Pdu::Message
                     } else {
                         Pdu::Cmd
@@ -479,7 +481,12 @@ pub fn dissect(
                         plain_auth(p, interest, prefs, line, r(off, linelen), &mut info);
                     } else {
                         let cmdlen = linelen.min(4);
-                        p.add(interest, COMMAND_LINE, s(off, next - off), r(off, next - off));
+                        p.add(
+                            interest,
+                            COMMAND_LINE,
+                            s(off, next - off),
+                            r(off, next - off),
+                        );
                         p.enter();
                         p.add(interest, REQ_COMMAND, s(off, cmdlen), r(off, cmdlen));
                         if linelen > 5 {
@@ -570,7 +577,12 @@ fn complete(
     out.completed = fragments.iter().copied().filter(|&f| f != frame).collect();
     if bdat_last {
         // Observed in 4.0.17: the last BDAT chunk points to itself and IMF is not called.
-        p.add(interest, REASSEMBLED_IN, Value::UInt(frame.into()), ByteRange::EMPTY);
+        p.add(
+            interest,
+            REASSEMBLED_IN,
+            Value::UInt(frame.into()),
+            ByteRange::EMPTY,
+        );
     } else {
         p.add(interest, FRAGMENTS, Value::None, ByteRange::EMPTY);
         p.enter();
@@ -602,7 +614,12 @@ fn message_lines(
     let mut off = 0;
     while off < pdu.len() {
         let (_, next) = line_end(pdu, off);
-        p.add(interest, MESSAGE, Value::Str(r(off, next - off)), r(off, next - off));
+        p.add(
+            interest,
+            MESSAGE,
+            Value::Str(r(off, next - off)),
+            r(off, next - off),
+        );
         off = next;
     }
 }
@@ -682,9 +699,7 @@ fn response(
         info.push_str(if off == 0 { "S: " } else { " | " });
         let digits = line.get(..3).filter(|d| d.iter().all(u8::is_ascii_digit));
         if let Some(d) = digits {
-            let code = d
-                .iter()
-                .fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+            let code = d.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
             if linelen > 3 && line.get(3) == Some(&b'-') {
                 if ml == Multiline::None {
                     ml = Multiline::Start;
@@ -726,7 +741,12 @@ fn response(
                 if in_reply {
                     p.leave();
                 }
-                p.add(interest, RESPONSE, Value::Str(r(off, next - off)), r(off, next - off));
+                p.add(
+                    interest,
+                    RESPONSE,
+                    Value::Str(r(off, next - off)),
+                    r(off, next - off),
+                );
                 p.enter();
                 in_reply = true;
                 p.add(interest, RESPONSE_CODE, Value::UInt(code.into()), r(off, 3));
@@ -744,7 +764,12 @@ fn response(
                 match decoded {
                     Some(d) => {
                         let x = p.add_extra(&d);
-                        p.add(interest, RSP_PARAMETER, Value::Str(x), r(off + 4, linelen - 4));
+                        p.add(
+                            interest,
+                            RSP_PARAMETER,
+                            Value::Str(x),
+                            r(off + 4, linelen - 4),
+                        );
                         let _ = write!(info, "{code} {}", imf::format_text(&d));
                     }
                     None => {

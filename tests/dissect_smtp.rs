@@ -144,6 +144,7 @@ fn render(p: &Packet, v: &Value, name: &str) -> String {
                     '\r' => s.push_str("\\r"),
                     '\n' => s.push_str("\\n"),
                     '\t' => s.push_str("\\t"),
+                    '\x0c' => s.push_str("\\f"),
                     c => s.push(c),
                 }
             }
@@ -175,6 +176,7 @@ fn check_capture(name: &str, cap: &str, expect: &str, opts: Options) -> Tally {
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
     let frames = read_frames(cap);
+    let ports = opts.decode_as.smtp_ports.clone();
     let mut conv = Conversations::with_options(opts);
     let interest = Interest::all();
     let mut p = Packet::new();
@@ -201,11 +203,21 @@ fn check_capture(name: &str, cap: &str, expect: &str, opts: Options) -> Tally {
             if protocols.contains("icmp") {
                 continue; // SMTP inside ICMP errors: wiresift does not dissect ICMP payloads.
             }
+            // Only SMTP conversations are wiresift's business here (not TLS on 443, YMSG, ...).
+            let smtp_flow = p
+                .transport
+                .is_some_and(|t| ports.contains(&t.src_port) || ports.contains(&t.dst_port));
+            if !smtp_flow {
+                continue;
+            }
             let upper = upper_protocols(protocols).unwrap_or_default();
             let shows_upper = !upper.is_empty() || col("_ws.col.Info").contains("reassembled PDU");
             for (i, field) in header.iter().enumerate().skip(1) {
                 let exp = want.get(i).copied().unwrap_or("");
                 let got = match *field {
+                    "frame.protocols" | "_ws.col.Protocol" | "_ws.col.Info" if !smtp_flow => {
+                        continue
+                    }
                     "frame.protocols" => {
                         let mut names = Vec::new();
                         let mut above = false;

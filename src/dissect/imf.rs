@@ -288,7 +288,6 @@ pub fn dissect(p: &mut Packet, interest: &Interest, msg: &[u8], at: ByteRange) {
     let mut last = false;
     let mut content_type: Option<(usize, usize)> = None;
     let mut parameters: Option<(usize, usize)> = None;
-    let mut ended = true;
     while !last {
         let Some(colon) = find(msg, start, max, b':') else {
             break;
@@ -298,7 +297,6 @@ pub fn dissect(p: &mut Packet, interest: &Interest, msg: &[u8], at: ByteRange) {
         let name_start = start;
         start = colon + 1;
         let Some(e) = field_end(msg, start, max, &mut last) else {
-            ended = false;
             break;
         };
         end = e;
@@ -369,13 +367,8 @@ pub fn dissect(p: &mut Packet, interest: &Interest, msg: &[u8], at: ByteRange) {
         start = end;
     }
     let _ = SIOLABEL;
-    let body = if last {
-        end + 2
-    } else if ended && end > 0 {
-        end
-    } else {
-        0
-    };
+    // Headers that do not end with a blank line: tshark shows the whole message as text.
+    let body = if last { end + 2 } else { 0 };
     let body = body.min(max);
     match content_type {
         Some((o, l)) => {
@@ -402,6 +395,7 @@ pub fn dissect(p: &mut Packet, interest: &Interest, msg: &[u8], at: ByteRange) {
     }
     if p.want_columns {
         p.columns.protocol = "SMTP/IMF";
+        truncate_info(&mut info);
         p.columns.info = info;
     }
 }
@@ -642,6 +636,18 @@ fn parameter(params: &[u8], name: &str) -> Option<Vec<u8>> {
         }
     }
     None
+}
+
+/// tshark keeps at most 4095 bytes of a column (COL_MAX_INFO_LEN).
+pub(crate) fn truncate_info(s: &mut String) {
+    const MAX: usize = 4095;
+    if s.len() > MAX {
+        let mut cut = MAX;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+    }
 }
 
 /// Wireshark's `format_text`: C escapes for control characters.

@@ -524,8 +524,9 @@ pub fn dissect(
     }
     if p.want_columns && p.columns.protocol != "SMTP/IMF" {
         p.columns.protocol = "SMTP";
-        let prefix = analysis_prefix(&p.columns.info).to_string();
-        p.columns.info = prefix + &info;
+        let mut text = analysis_prefix(&p.columns.info).to_string() + &info;
+        imf::truncate_info(&mut text);
+        p.columns.info = text;
     }
     out
 }

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod capture;
 pub mod dissect;
 pub mod filter;
 pub mod output;

@@ -7,14 +7,29 @@
 //! bytes), so a `Packet` is reused from frame to frame without allocating.
 //! A dissector pushes only what the filter needs ([`Interest`]); protocols are always pushed.
 
+pub mod arp;
 pub mod conversation;
+pub mod display;
+pub mod eth;
 pub mod fields;
+pub mod frame;
+pub mod icmp;
+pub mod icmpv6;
 pub mod imf;
+pub mod ip;
+pub mod ip_reassembly;
+pub mod ipv6;
+pub mod null;
 pub mod ports;
 pub mod reassembly;
+pub mod sll;
 pub mod smtp;
+pub mod stateless;
 pub mod tcp;
 pub mod udp;
+pub mod vlan;
+
+pub use stateless::{dissect_frame, finish_protocols, FrameTimes};
 
 use crate::registry::FieldId;
 
@@ -221,6 +236,9 @@ pub struct Packet<'a> {
     pub transport: Option<Transport>,
     /// Set by the IPv4 dissector when the frame is a fragment.
     pub fragment: Option<Ipv4Fragment>,
+    /// Every protocol layer in the order it was dissected, for `frame.protocols`; includes layers
+    /// that put no item in the tree (`ethertype`), see [`Packet::note_layer`].
+    pub protocols: Vec<FieldId>,
     depth: u8,
     layer: u16,
     /// Protocol instances seen so far: (protocol field, count).
@@ -259,6 +277,7 @@ impl<'a> Packet<'a> {
         self.columns.clear();
         self.transport = None;
         self.fragment = None;
+        self.protocols.clear();
         self.depth = 0;
         self.layer = 1;
         self.layers.clear();
@@ -296,6 +315,7 @@ impl<'a> Packet<'a> {
         };
         self.layer = n;
         self.depth = 0;
+        self.protocols.push(proto);
         self.items.push(Item {
             field: proto,
             value: Value::Protocol(pos),
@@ -306,6 +326,27 @@ impl<'a> Packet<'a> {
         });
         self.depth = 1;
         self.items.len() - 1
+    }
+
+    /// Record a layer that Wireshark lists in `frame.protocols` without a tree item (`ethertype`).
+    pub fn note_layer(&mut self, proto: FieldId) {
+        self.protocols.push(proto);
+    }
+
+    /// The current nesting depth (to restore it after a sub-dissector).
+    pub fn depth(&self) -> u8 {
+        self.depth
+    }
+
+    /// Set the nesting depth and the layer instance back (after dissecting an embedded packet).
+    pub fn restore(&mut self, depth: u8, layer: u16) {
+        self.depth = depth;
+        self.layer = layer;
+    }
+
+    /// The instance number of the layer items are currently added to.
+    pub fn current_layer(&self) -> u16 {
+        self.layer
     }
 
     /// The number of instances of a protocol seen so far.

@@ -132,6 +132,8 @@ struct Direction {
 struct Conv {
     dirs: [Direction; 2],
     smtp: Session,
+    /// The TLS version after STARTTLS, once a Server Hello chose it.
+    tls_version: Option<u16>,
 }
 
 /// Facts only known after the fact: frame → frame it was reassembled in.
@@ -283,7 +285,7 @@ impl Streams {
                 d.tls = true;
                 self.scratch.clear();
                 self.scratch.extend_from_slice(p.bytes(t.payload));
-                smtp::dissect_tls(p, &self.scratch, t.payload);
+                smtp::dissect_tls(p, &self.scratch, t.payload, &mut conv.tls_version);
                 return;
             }
         }

@@ -794,16 +794,79 @@ fn response(
 }
 
 /// A frame after an accepted STARTTLS: only the `tls` protocol item (the TLS dissector is not
-/// part of wiresift); the Protocol column names the record version as tshark does.
-pub fn dissect_tls(p: &mut Packet, payload: &[u8], at: ByteRange) {
+/// part of wiresift). The Protocol column names the version as tshark does: a Client Hello its
+/// highest offered version, a Server Hello the chosen one, which then names the whole session;
+/// before that, the record's version. `session` keeps the conversation's version.
+pub fn dissect_tls(p: &mut Packet, payload: &[u8], at: ByteRange, session: &mut Option<u16>) {
     p.begin_layer(TLS, at);
+    let mut shown = None;
+    let mut off = 0;
+    while let Some(h) = payload.get(off..off + 5) {
+        let (ctype, version) = (h[0], u16::from_be_bytes([h[1], h[2]]));
+        let len = usize::from(u16::from_be_bytes([h[3], h[4]]));
+        let body = payload
+            .get(off + 5..(off + 5 + len).min(payload.len()))
+            .unwrap_or(&[]);
+        if !(20..=24).contains(&ctype) {
+            break;
+        }
+        if ctype == 22 {
+            match body.first() {
+                Some(1) => shown = hello_version(body, true).or(Some(version)),
+                Some(2) => {
+                    *session = hello_version(body, false).or(*session);
+                    shown = *session;
+                }
+                _ => {}
+            }
+        }
+        shown = shown.or(*session).or(Some(version));
+        off += 5 + len;
+    }
     if p.want_columns {
-        p.columns.protocol = match payload.get(1..3) {
-            Some([3, 0]) => "SSLv3",
-            Some([3, 1]) => "TLSv1",
-            Some([3, 2]) => "TLSv1.1",
-            Some([3, 3]) => "TLSv1.2",
+        p.columns.protocol = match shown.or(*session) {
+            Some(0x0300) => "SSLv3",
+            Some(0x0301) => "TLSv1",
+            Some(0x0302) => "TLSv1.1",
+            Some(0x0303) => "TLSv1.2",
+            Some(0x0304) => "TLSv1.3",
             _ => "TLS",
         };
     }
+}
+
+/// The version a Client Hello offers (its highest) or a Server Hello chooses, with the
+/// supported_versions extension.
+fn hello_version(hs: &[u8], client: bool) -> Option<u16> {
+    let be16 = |o: usize| hs.get(o..o + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
+    let legacy = be16(4)?;
+    let mut o = 4 + 2 + 32;
+    o += 1 + usize::from(*hs.get(o)?);
+    if client {
+        o += 2 + usize::from(be16(o)?);
+        o += 1 + usize::from(*hs.get(o)?);
+    } else {
+        o += 2 + 1;
+    }
+    let ext_end = o + 2 + usize::from(be16(o).unwrap_or(0));
+    o += 2;
+    let grease = |v: u16| v & 0x0f0f == 0x0a0a;
+    while o + 4 <= ext_end {
+        let (t, l) = (be16(o)?, usize::from(be16(o + 2)?));
+        if t == 0x002b {
+            let data = hs.get(o + 4..o + 4 + l)?;
+            if !client {
+                return be16(o + 4);
+            }
+            return data
+                .get(1..)?
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .filter(|&v| !grease(v))
+                .max()
+                .map(|v| v.max(legacy));
+        }
+        o += 4 + l;
+    }
+    Some(legacy)
 }

@@ -390,3 +390,167 @@ fn an_endless_line_stays_under_the_caps() {
     assert!(st.peak_buffered <= 4 << 20, "{st:?}");
     assert!(st.flow_cap_hits > 0, "{st:?}");
 }
+
+// The cases below were checked with tshark 4.0.17 on the same segments:
+// tools/smtp_segment_cases.py writes them as pcaps, its output is tests/data/smtp_segment_cases.txt.
+
+/// One synthetic segment: from the client?, raw sequence number, flags, payload.
+type Seg<'a> = (bool, u32, u8, &'a [u8]);
+
+/// Feed segments (client 40000 → server 25) through two passes; per frame, the values of the
+/// fields asked for, as `name=value` strings in tree order, and the Info column.
+fn run(segs: &[Seg], fields: &[&str]) -> Vec<(Vec<String>, String)> {
+    let mut conv = Conversations::new();
+    let interest = Interest::all();
+    let (c, s) = (
+        IpAddr::from(Ipv4Addr::new(10, 0, 0, 1)),
+        IpAddr::from(Ipv4Addr::new(10, 0, 0, 2)),
+    );
+    let mut out = Vec::new();
+    for pass in 0..2 {
+        if pass == 1 {
+            conv.second_pass();
+        }
+        out.clear();
+        for (i, &(from_client, seq, flags, payload)) in segs.iter().enumerate() {
+            let bytes = if from_client {
+                segment(40000, 25, seq, 7000, flags, payload)
+            } else {
+                segment(25, 40000, seq, 7000, flags, payload)
+            };
+            // One second apart, as in the pcaps tools/smtp_segment_cases.py writes.
+            let info = FrameInfo {
+                number: i as u32 + 1,
+                time_ns: i as i64 * 1_000_000_000,
+                len: bytes.len() as u32,
+                cap_len: bytes.len() as u32,
+                ..FrameInfo::default()
+            };
+            let mut p = Packet::new();
+            p.reset(info, &bytes);
+            p.want_columns = true;
+            let (src, dst) = if from_client { (c, s) } else { (s, c) };
+            tcp::dissect(
+                &mut p,
+                &interest,
+                src,
+                dst,
+                ByteRange::frame(0, bytes.len()),
+            );
+            conv.process(&mut p, &interest);
+            let mut vals = Vec::new();
+            for it in &p.items {
+                let name = it.field.def().abbrev;
+                if fields.contains(&name) {
+                    vals.push(format!("{name}={}", render(&p, &it.value, name)));
+                }
+            }
+            out.push((vals, p.columns.info.clone()));
+        }
+    }
+    out
+}
+
+const REASSEMBLY_FIELDS: &[&str] = &[
+    "tcp.segment",
+    "tcp.segment.count",
+    "tcp.reassembled.length",
+    "tcp.reassembled_in",
+    "smtp.req.command",
+    "smtp.req.parameter",
+];
+
+#[test]
+fn a_command_split_across_the_sequence_wrap_is_one_request() {
+    // The ISN is 5 below 2^32: "MAIL FR" crosses the wrap; by hand, the line completes in
+    // frame 3 from frames 2 and 3 (7 + 17 bytes).
+    let isn = u32::MAX - 4;
+    let f = run(
+        &[
+            (true, isn, 0x02, b""),
+            (true, isn.wrapping_add(1), 0x18, b"MAIL FR"),
+            (true, isn.wrapping_add(8), 0x18, b"OM:<a@example>\r\n"),
+        ],
+        REASSEMBLY_FIELDS,
+    );
+    assert_eq!(f[1].0, ["tcp.reassembled_in=3"]);
+    assert!(
+        f[1].1.ends_with(" [TCP segment of a reassembled PDU]"),
+        "{}",
+        f[1].1
+    );
+    assert_eq!(
+        f[2].0,
+        [
+            "tcp.segment=2",
+            "tcp.segment=3",
+            "tcp.segment.count=2",
+            "tcp.reassembled.length=23",
+            "smtp.req.command=MAIL",
+            "smtp.req.parameter=FROM:<a@example>",
+        ]
+    );
+    assert_eq!(f[2].1, "C: MAIL FROM:<a@example>");
+}
+
+#[test]
+fn a_missing_segment_abandons_the_waiting_line_and_the_stream_goes_on() {
+    // "MAIL FR" waits; the next segment starts 10 bytes later: the wait is given up (tshark
+    // never completes it) and "NOOP" is dissected on its own.
+    let f = run(
+        &[
+            (true, 100, 0x02, b""),
+            (true, 101, 0x18, b"MAIL FR"),
+            (true, 118, 0x18, b"NOOP\r\n"),
+        ],
+        REASSEMBLY_FIELDS,
+    );
+    assert!(f[1].0.is_empty(), "{:?}", f[1].0);
+    assert_eq!(f[2].0, ["smtp.req.command=NOOP"]);
+}
+
+#[test]
+fn retransmitted_and_overlapping_data_goes_up_once() {
+    // Frame 3 repeats frame 2 exactly: not dissected again. Frame 4 overlaps the end of frame 2
+    // ("x\r\n" already seen) and brings "NOOP\r\n": tshark flags it a retransmission and does
+    // not hand it up either.
+    let f = run(
+        &[
+            (true, 100, 0x02, b""),
+            (true, 101, 0x18, b"HELO x\r\n"),
+            (true, 101, 0x18, b"HELO x\r\n"),
+            (true, 106, 0x18, b"x\r\nNOOP\r\n"),
+        ],
+        &["smtp.req.command", "smtp.req.parameter"],
+    );
+    assert_eq!(f[1].0, ["smtp.req.command=HELO", "smtp.req.parameter=x"]);
+    assert!(f[2].0.is_empty(), "{:?}", f[2].0);
+    assert!(f[3].0.is_empty(), "{:?} {}", f[3].0, f[3].1);
+}
+
+#[test]
+fn out_of_order_segments_are_not_handed_up_twice() {
+    // Frame 3 arrives before frame 2 (a gap, then the missing bytes): frame 3 is dissected
+    // when seen; frame 2's bytes lie before what was seen, so tshark does not hand them up.
+    let f = run(
+        &[
+            (true, 100, 0x02, b""),
+            (true, 107, 0x18, b"NOOP\r\n"),
+            (true, 101, 0x18, b"RSET\r\n"),
+        ],
+        &["smtp.req.command"],
+    );
+    assert_eq!(f[1].0, ["smtp.req.command=NOOP"]);
+    assert!(f[2].0.is_empty(), "{:?}", f[2].0);
+}
+
+#[test]
+fn decode_as_arguments() {
+    let mut d = wiresift::dissect::reassembly::DecodeAs::default();
+    assert_eq!(d.smtp_ports, [25, 587]);
+    d.add("tcp.port==2525,smtp").unwrap();
+    assert_eq!(d.smtp_ports, [25, 587, 2525]);
+    assert!(d.add("udp.port==53,smtp").is_err());
+    assert!(d.add("tcp.port==80,http").is_err());
+    assert!(d.add("tcp.port==2525").is_err());
+}

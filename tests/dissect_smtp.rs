@@ -554,3 +554,26 @@ fn decode_as_arguments() {
     assert!(d.add("tcp.port==80,http").is_err());
     assert!(d.add("tcp.port==2525").is_err());
 }
+
+proptest::proptest! {
+    /// Whatever the bytes and however they are cut, SMTP, IMF and reassembly do not panic.
+    #[test]
+    fn arbitrary_sessions_do_not_panic(
+        chunks in proptest::collection::vec(
+            (proptest::bool::ANY, proptest::collection::vec(proptest::sample::select(
+                b"DATA\r\n.:<>,;AUTH LOGIN PLAIN BDAT 5 LAST STARTTLS 220 334 235 250-From: To: x\x16\x03\x01".to_vec()
+            ), 0..40)),
+            0..30,
+        )
+    ) {
+        let mut seqs = [1000u32, 9000u32];
+        let mut segs: Vec<(bool, u32, u8, Vec<u8>)> = vec![(true, 999, 0x02, Vec::new())];
+        for (client, bytes) in chunks {
+            let d = usize::from(!client);
+            segs.push((client, seqs[d], 0x18, bytes.clone()));
+            seqs[d] = seqs[d].wrapping_add(bytes.len() as u32);
+        }
+        let segs: Vec<Seg> = segs.iter().map(|(c, s, f, b)| (*c, *s, *f, b.as_slice())).collect();
+        let _ = run(&segs, REASSEMBLY_FIELDS);
+    }
+}

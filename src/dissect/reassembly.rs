@@ -72,6 +72,24 @@ pub struct ReassemblyStats {
     pub peak_buffered: usize,
 }
 
+impl std::fmt::Display for ReassemblyStats {
+    /// One line for the engine's report.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "reassembly: {} PDUs from several segments, {} retransmitted segments skipped, \
+             {} gaps, caps hit {} per flow / {} total, {} bytes buffered (peak {})",
+            self.reassembled_pdus,
+            self.retransmitted_segments,
+            self.gaps,
+            self.flow_cap_hits,
+            self.total_cap_hits,
+            self.buffered,
+            self.peak_buffered
+        )
+    }
+}
+
 /// Which ports carry SMTP: 25 and 587, and those given by Decode As.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecodeAs {

@@ -11,8 +11,10 @@
 //! Stateful items are merged into the layer's items at Wireshark's tree positions (`tcp.stream`
 //! after the ports, `tcp.seq` before `tcp.seq_raw`, the analysis before `tcp.payload`, ...).
 //!
-//! Reassembly (a later stage) hooks in at [`Conversations::process`]: see `feed_stream`.
+//! Reassembly and the upper dissectors (SMTP, IMF) run at the end of each TCP frame, through
+//! [`reassembly::Streams::feed`], called last in `process_tcp`.
 
+use super::reassembly::{self, ReassemblyStats, Streams};
 use super::tcp::{
     self, ACK_RAW, FLAGS, HDR_LEN, LEN, OPTIONS, OPT_SACK_LE, OPT_SACK_RE, PAYLOAD, SEQ_RAW,
     TH_ACK, TH_FIN, TH_PUSH, TH_RST, TH_SYN, URGENT_POINTER, WINDOW_SIZE_VALUE,
@@ -281,6 +283,8 @@ pub struct Conversations {
     frames: u32,
     scratch: Vec<Item>,
     stateful: Vec<(u8, Item)>,
+    /// Reassembly and upper layers.
+    streams: Streams,
 }
 
 impl Default for Conversations {
@@ -291,6 +295,11 @@ impl Default for Conversations {
 
 impl Conversations {
     pub fn new() -> Self {
+        Self::with_options(reassembly::Options::default())
+    }
+
+    /// With reassembly caps, Decode As ports and SMTP preferences.
+    pub fn with_options(opts: reassembly::Options) -> Self {
         Conversations {
             tcp: HashMap::new(),
             udp: HashMap::new(),
@@ -298,7 +307,25 @@ impl Conversations {
             frames: 0,
             scratch: Vec::new(),
             stateful: Vec::new(),
+            streams: Streams::new(opts),
         }
+    }
+
+    /// Start the second of two passes over the same file (tshark `-2`): all flow state is
+    /// forgotten, but what the first pass learned after the fact (`tcp.reassembled_in`,
+    /// `smtp.data.reassembled.in` on earlier frames) is kept and shown. Feed every frame again,
+    /// in the same order.
+    pub fn second_pass(&mut self) {
+        self.tcp.clear();
+        self.udp.clear();
+        self.stats = ConversationStats::default();
+        self.frames = 0;
+        self.streams.second_pass();
+    }
+
+    /// Counters of reassembly (caps hit, gaps, bytes buffered).
+    pub fn reassembly_stats(&self) -> ReassemblyStats {
+        self.streams.stats()
     }
 
     pub fn stats(&self) -> ConversationStats {
@@ -329,6 +356,8 @@ impl Conversations {
         self.udp
             .retain(|_, c| now.saturating_sub(c.last_time) < IDLE_ANY_NS);
         self.stats.evicted += (before - self.tcp.len() - self.udp.len()) as u64;
+        let live: std::collections::HashSet<u32> = self.tcp.values().map(|c| c.stream).collect();
+        self.streams.retain(|s| live.contains(&s));
     }
 
     fn process_udp(&mut self, p: &mut Packet, interest: &Interest, t: &Transport) {
@@ -492,9 +521,6 @@ impl Conversations {
         let stream = conv.stream;
         let initial_rtt = conv.initial_rtt;
 
-        // Hook for reassembly (next stage): the payload of this direction, at its relative seq.
-        feed_stream(stream, fwd_i, rel_seq, t.payload);
-
         // The stateful items, each with the rank of its tree position.
         let mut out = std::mem::take(&mut self.stateful);
         out.clear();
@@ -590,6 +616,12 @@ impl Conversations {
         if p.want_columns {
             info(p, t, seg, rel_seq, rel_ack, window, seglen, rev_base, &ta);
         }
+        let _ = rel_seq;
+        // Last, so that the upper layers' items follow TCP's and their Info replaces it.
+        let retransmitted =
+            ta.flags & (RETRANSMISSION | FAST_RETRANSMISSION | SPURIOUS_RETRANSMISSION) != 0;
+        self.streams
+            .feed(p, interest, t, seg, stream, fwd_i, retransmitted);
     }
 
     /// Merge ranked stateful items into the layer's items starting at `at`: each goes before
@@ -681,11 +713,6 @@ fn relative_sack_edges(p: &mut Packet, at: usize, base: u32) {
         }
     }
 }
-
-/// The reassembly stage's entry point: one direction's payload at its relative sequence number.
-/// Reassembly is not built yet, so nothing is kept.
-#[inline]
-fn feed_stream(_stream: u32, _direction: usize, _rel_seq: u32, _payload: ByteRange) {}
 
 /// Wireshark's `tcp_analyze_sequence_number`, on raw sequence numbers.
 #[allow(clippy::too_many_arguments)]

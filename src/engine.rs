@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::capture::{CaptureError, CaptureReader, FrameBatch, FrameRef};
 use crate::dissect::conversation::Conversations;
+use crate::dissect::reassembly::{self, ReassemblyStats};
 use crate::dissect::ip_reassembly::Ipv4Reassembly;
 use crate::dissect::{self, Buffers, FrameTimes, Interest, Packet};
 use crate::filter::Filter;
@@ -37,6 +38,8 @@ pub struct Options {
     pub columns: bool,
     /// Fields the output needs besides the filter's (`-e` fields; `Interest::all()` for `show`).
     pub output: Interest,
+    /// Reassembly caps, Decode As ports, SMTP preferences.
+    pub dissection: reassembly::Options,
 }
 
 /// What the sink wants next.
@@ -62,11 +65,7 @@ impl Match<'_, '_> {
         if !self.frame.kind.has_time() {
             return None;
         }
-        let fine = self
-            .frame
-            .interface
-            .and_then(|i| self.reader.interface(i))
-            .is_some_and(|i| i.sub_microsecond());
+        let fine = self.frame.interface.and_then(|i| self.reader.interface(i)).is_some_and(|i| i.sub_microsecond());
         Some(if fine { 9 } else { 6 })
     }
 }
@@ -83,6 +82,12 @@ pub struct Report {
     pub matched: u64,
     /// The damage that stopped reading, after every good frame before it was processed.
     pub damage: Option<CaptureError>,
+    /// Whether the file was read twice (fields only known after the fact were asked for).
+    pub two_pass: bool,
+    /// TCP reassembly counters, including caps hit.
+    pub reassembly: ReassemblyStats,
+    /// IPv4 datagrams dropped by the defragmentation cap.
+    pub defrag_evictions: u64,
 }
 
 /// Why a run stopped early.
@@ -99,42 +104,52 @@ fn needs_conversations(interest: &Interest) -> bool {
     interest.is_all()
         || interest.fields().any(|f| {
             let a = registry::def(f).abbrev;
-            matches!(
-                a,
-                "tcp.stream"
-                    | "udp.stream"
-                    | "tcp.seq"
-                    | "tcp.ack"
-                    | "tcp.nxtseq"
-                    | "tcp.window_size"
-            ) || a.starts_with("tcp.analysis")
+            let proto = registry::def(f).protocol();
+            matches!(a, "tcp.stream" | "udp.stream" | "tcp.seq" | "tcp.ack" | "tcp.nxtseq" | "tcp.window_size")
+                || a.starts_with("tcp.analysis")
                 || a.starts_with("tcp.time")
                 || a.starts_with("udp.time")
                 || a.starts_with("tcp.completeness")
                 || a.starts_with("tcp.window_size_scalefactor")
+                || a.starts_with("tcp.segment")
+                || a.starts_with("tcp.reassembled")
+                || matches!(proto, "smtp" | "imf" | "tls" | "data-text-lines")
         })
 }
 
-/// Run a filter (or none: every frame) over one capture file.
-pub fn run_file(
+/// Whether a field asked for is only known after a later frame (tshark shows it with `-2`).
+fn needs_two_passes(interest: &Interest) -> bool {
+    interest.is_all()
+        || interest.fields().any(|f| {
+            matches!(registry::def(f).abbrev, "tcp.reassembled_in" | "smtp.data.reassembled.in" | "ip.reassembled_in")
+        })
+}
+
+/// The state carried from frame to frame within one file.
+struct State {
+    conversations: Conversations,
+    defrag: Ipv4Reassembly,
+    /// Pass 1's defragmentation, which knows where each fragment ended up.
+    defrag_first_pass: Option<Ipv4Reassembly>,
+    conversations_needed: bool,
+}
+
+/// One pass over a file. Returns when the file ends, is damaged, or the sink stops.
+fn pass(
     path: &Path,
     filter: Option<&Filter>,
+    interest: &Interest,
     opts: &Options,
-    sink: &mut dyn Sink,
-) -> Result<Report, RunError> {
+    state: &mut State,
+    mut sink: Option<&mut dyn Sink>,
+    report: &mut Report,
+) -> Result<(), RunError> {
     let mut reader = CaptureReader::open(path).map_err(RunError::Open)?;
-    let mut interest = opts.output.clone();
-    if let Some(f) = filter {
-        interest.union(f.interest());
-    }
-    let conversations_needed = opts.columns || needs_conversations(&interest);
-    let mut conversations = Conversations::new();
-    let mut defrag = Ipv4Reassembly::new();
     let mut batch = FrameBatch::new();
     let mut pool: Vec<Buffers> = Vec::new();
-    let mut report = Report::default();
     let mut times: Option<FrameTimes> = None;
     let mut frame_times = Vec::new();
+    let columns = opts.columns && sink.is_some();
 
     'batches: loop {
         batch.clear();
@@ -163,7 +178,7 @@ pub fn run_file(
             .map(|(info, data)| {
                 let mut p = Packet::with_buffers(pool.pop().unwrap_or_default());
                 p.reset(*info, data);
-                p.want_columns = opts.columns;
+                p.want_columns = columns;
                 p
             })
             .collect();
@@ -171,20 +186,25 @@ pub fn run_file(
         packets
             .par_iter_mut()
             .zip(frame_times.par_iter())
-            .for_each(|(p, t)| dissect::dissect_frame(p, &interest, t));
+            .for_each(|(p, t)| dissect::dissect_frame(p, interest, t));
 
         for p in packets.iter_mut() {
-            defrag.process(p, &interest);
-            if conversations_needed {
-                conversations.process(p, &interest);
+            state.defrag.process(p, interest);
+            if let Some(first) = &state.defrag_first_pass {
+                first.annotate(p, interest);
+            }
+            if state.conversations_needed {
+                state.conversations.process(p, interest);
+                dissect::finish_protocols(p, interest);
             }
         }
 
-        let matched: Vec<bool> = packets
-            .par_iter()
-            .map(|p| filter.is_none_or(|f| f.matches(p)))
-            .collect();
-
+        let Some(sink) = sink.as_deref_mut() else {
+            report.frames += packets.len() as u64;
+            pool.extend(packets.into_iter().map(Packet::into_buffers));
+            continue;
+        };
+        let matched: Vec<bool> = packets.par_iter().map(|p| filter.is_none_or(|f| f.matches(p))).collect();
         let first_ns = times.map_or(0, |t| t.first_ns);
         for ((p, m), frame) in packets.iter().zip(&matched).zip(batch.frames()) {
             report.frames += 1;
@@ -193,12 +213,7 @@ pub fn run_file(
             }
             report.matched += 1;
             let flow = sink
-                .frame(&Match {
-                    packet: p,
-                    frame,
-                    reader: &reader,
-                    first_ns,
-                })
+                .frame(&Match { packet: p, frame, reader: &reader, first_ns })
                 .map_err(RunError::Output)?;
             if flow == Flow::Stop || opts.limit.is_some_and(|l| report.matched >= l) {
                 break 'batches;
@@ -206,5 +221,35 @@ pub fn run_file(
         }
         pool.extend(packets.into_iter().map(Packet::into_buffers));
     }
+    Ok(())
+}
+
+/// Run a filter (or none: every frame) over one capture file.
+///
+/// Fields that are only known after the fact (`tcp.reassembled_in`, `smtp.data.reassembled.in`,
+/// `ip.reassembled_in`) make it read the file twice, as `tshark -2` does: the first pass records
+/// where each segment and fragment ended up, the second shows it.
+pub fn run_file(path: &Path, filter: Option<&Filter>, opts: &Options, sink: &mut dyn Sink) -> Result<Report, RunError> {
+    let mut interest = opts.output.clone();
+    if let Some(f) = filter {
+        interest.union(f.interest());
+    }
+    let mut state = State {
+        conversations: Conversations::with_options(opts.dissection.clone()),
+        defrag: Ipv4Reassembly::new(),
+        defrag_first_pass: None,
+        conversations_needed: opts.columns || needs_conversations(&interest),
+    };
+    let mut report = Report::default();
+    if needs_two_passes(&interest) {
+        report.two_pass = true;
+        let mut first = Report::default();
+        pass(path, None, &Interest::none(), opts, &mut state, None, &mut first)?;
+        state.conversations.second_pass();
+        state.defrag_first_pass = Some(std::mem::replace(&mut state.defrag, Ipv4Reassembly::new()));
+    }
+    pass(path, filter, &interest, opts, &mut state, Some(sink), &mut report)?;
+    report.reassembly = state.conversations.reassembly_stats();
+    report.defrag_evictions = state.defrag.evictions;
     Ok(report)
 }

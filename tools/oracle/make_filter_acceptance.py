@@ -349,6 +349,35 @@ add("protocol_names_misc",
     "smtp.data.fragment", "tcp.reassembled_in", "ip.fragment", "ipv6.fraghdr.more == 1")
 
 
+add("realistic",
+    "ip.src == 192.168.1.1 && tcp.dstport == 25", "ip.addr == 10.0.0.0/8 and not tcp.port == 22",
+    "tcp.flags.syn == 1 and tcp.flags.ack == 0", "tcp.flags & 0x02 and not tcp.flags & 0x10", "tcp.analysis.flags && !tcp.analysis.window_update",
+    "tcp.analysis.retransmission or tcp.analysis.fast_retransmission", "tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment",
+    "tcp.analysis.duplicate_ack_num >= 3", "tcp.analysis.ack_rtt > 0.2", "tcp.analysis.bytes_in_flight > 65535",
+    "tcp.window_size == 0 && tcp.flags.reset != 1", "tcp.len > 0 and tcp.port == 25", "tcp.stream eq 3", "tcp.stream in {0, 1, 2}",
+    "tcp.seq == 1 && tcp.ack == 1", "tcp.nxtseq > tcp.seq", "tcp.hdr_len > 20", "tcp.options.mss_val < 1460",
+    "tcp.options.wscale.shift >= 7", "tcp.options.sack_le", "tcp.options.timestamp.tsval > tcp.options.timestamp.tsecr",
+    "tcp.urgent_pointer != 0", "tcp.checksum.status == \"Bad\"", "tcp.payload[0:4] == \"EHLO\"", "tcp.reassembled_in == 10",
+    "tcp.segment.count > 2", "udp.port == 53 || tcp.port == 53", "udp.length < 20", "udp.stream == 2", "udp.checksum.status == 2",
+    "icmp.type == 3 && icmp.code == 4", "icmp.resp_in", "icmp.resptime > 1.5", "icmpv6.type == 135 || icmpv6.type == 136",
+    "icmpv6.nd.ns.target_address == fe80::1", "icmpv6.opt.type == 1", "arp.opcode == 2 && arp.src.proto_ipv4 == 10.0.0.1",
+    "arp.duplicate-address-detected", "arp.isgratuitous == 1", "eth.dst == ff:ff:ff:ff:ff:ff && !arp", "eth.src[0] & 2",
+    "eth.type == 0x8100 || vlan", "vlan.id == 100 && vlan.priority >= 5", "vlan.dei == 1", "sll.pkttype == 4",
+    "sll.ltype == 0x0800", "sll.ifindex == 2", "null.family == 30", "ip.version == 4 && ip.hdr_len > 20",
+    "ip.dsfield.dscp == 46", "ip.dsfield.ecn == 3", "ip.len > 1500", "ip.id == 0x1ea0", "ip.flags.mf == 1 || ip.frag_offset > 0",
+    "ip.frag_offset == 1480", "ip.ttl < 10", "ip.checksum.status == \"Good\"", "ip.fragment.count > 2", "ip.reassembled_in",
+    "ip.opt.type == 148", "ip.src_host == \"10.0.0.1\"", "ip.host contains \"10.\"", "ipv6.flow == 0x12345",
+    "ipv6.tclass.dscp == 0", "ipv6.plen == 0", "ipv6.nxt == 58", "ipv6.hlim == 255", "ipv6.hopopts.nxt == 6", "ipv6.routing.type == 4",
+    "ipv6.fraghdr.ident == 0xdeadbeef", "ipv6.fraghdr.offset > 0", "ipv6.dstopts", "ipv6.src_host == \"::1\"",
+    "frame.len > 1000 && frame.cap_len < frame.len", "frame.time_delta > 1", "frame.time_relative <= 0.001", "frame.number > 10 && frame.number < 20",
+    "frame.interface_id == 1", "frame.protocols contains \"ipv6\"", "frame.comment contains \"test\"", "frame.marked == 1",
+    "smtp.req.command == \"MAIL\" && smtp.req.parameter contains \"@example.com\"", "smtp.response.code >= 500 && smtp.response.code < 600",
+    "smtp.rsp.parameter contains \"OK\"", "smtp.auth.username == \"user\"", "smtp.data.fragment.count > 1", "smtp.data.reassembled.in",
+    "imf.subject contains \"invoice\"", "imf.to contains \"@\"", "imf.content.type matches \"^multipart/\"", "imf.message_id",
+    "data.len > 100", "data.data[0:2] == 00:01", "data.text contains \"x\"", "_ws.expert.severity >= 4194304", "_ws.expert.group == 0x04000000",
+    "_ws.malformed || _ws.short", "_ws.expert.message contains \"retransmission\"")
+
+
 FIELD_TOKEN = re.compile(r"(?<![\w.:\"'\\-])\.?([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)")
 ON_PURPOSE = {"unknown_names", "capture_lookalikes", "post_4_0", "syntax_errors", "functions"}
 EXTRA_NAMES = {"http", "dns", "tls", "http.request", "http.request.method", "dns.qry.name"}

@@ -41,6 +41,9 @@ enum Command {
         /// Let -w replace an existing file.
         #[arg(long)]
         overwrite: bool,
+        /// Decode a port as another protocol, as tshark's -d (`tcp.port==2525,smtp`).
+        #[arg(short = 'd', value_name = "tcp.port==N,smtp")]
+        decode_as: Vec<String>,
     },
     /// Show the packet details tree of frames, as `tshark -V` (and their bytes with --hex).
     Show {
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
             limit,
             write,
             overwrite,
+            decode_as,
         } => {
             let mode = if count {
                 app::filter::Mode::Count
@@ -104,6 +108,7 @@ fn main() -> ExitCode {
                 limit,
                 write,
                 overwrite,
+                decode_as,
             };
             let mut out = io::BufWriter::new(io::stdout().lock());
             let result = app::filter::run(&mut out, &mut io::stderr(), &args);

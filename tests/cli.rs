@@ -143,3 +143,28 @@ fn show_prints_the_details_tree() {
     assert!(s.contains("\nInternet Protocol Version 4, Src: 127.0.0.1, Dst: 127.0.0.1\n"));
     assert!(s.contains("\n        Response code: <domain> Service ready (220)\n"));
 }
+
+#[test]
+fn decode_as_makes_another_port_smtp() {
+    // `tshark -r fixtures/smtp/suricata_smtp-url-base64.pcap -d tcp.port==2525,smtp -Y smtp` prints 24 frames;
+    // without -d, 0 (MANIFEST: "SMTP on port 2525 -> NOT dissected as SMTP by default").
+    let f = "fixtures/smtp/suricata_smtp-url-base64.pcap";
+    assert_eq!(stdout(&wiresift(&["filter", "--count", "smtp", f])), "0\n");
+    assert_eq!(
+        stdout(&wiresift(&[
+            "filter",
+            "--count",
+            "smtp",
+            "-d",
+            "tcp.port==2525,smtp",
+            f
+        ])),
+        "24\n"
+    );
+    assert_eq!(
+        wiresift(&["filter", "--count", "smtp", "-d", "udp.port==53,dns", f])
+            .status
+            .code(),
+        Some(2)
+    );
+}

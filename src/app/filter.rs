@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::capture::{CaptureError, CaptureWriter, OutputFormat, RecordKind, WriteOptions};
 use rayon::prelude::*;
 
+use crate::dissect::reassembly;
 use crate::engine::{self, Flow, Match, Options, RunError, Sink};
 use crate::filter::{self, Filter};
 use crate::output::packet_list;
@@ -29,6 +30,8 @@ pub struct Args {
     pub limit: Option<u64>,
     pub write: Option<PathBuf>,
     pub overwrite: bool,
+    /// tshark-style `-d tcp.port==N,smtp` arguments.
+    pub decode_as: Vec<String>,
 }
 
 struct ListSink<'w, W: Write> {
@@ -106,6 +109,14 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
             )?;
         }
     }
+    let mut dissection = reassembly::Options::default();
+    for d in &args.decode_as {
+        if let Err(e) = dissection.decode_as.add(d) {
+            writeln!(err, "wiresift: -d {d}: {e}")?;
+            return Ok(super::exit::USAGE);
+        }
+    }
+    let dissection = &dissection;
     let several = args.captures.len() > 1;
     let mode = args.mode;
     let prefix_of = |path: &PathBuf| {
@@ -133,7 +144,7 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
                     write_path: None,
                     overwrite: false,
                 };
-                let st = run_one(&mut sink, &mut e, path, compiled.as_ref(), None);
+                let st = run_one(&mut sink, &mut e, path, compiled.as_ref(), None, dissection);
                 (
                     o,
                     e,
@@ -169,7 +180,14 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
             break;
         }
         sink.prefix = prefix_of(path);
-        let st = run_one(&mut sink, err, path, compiled.as_ref(), remaining)?;
+        let st = run_one(
+            &mut sink,
+            err,
+            path,
+            compiled.as_ref(),
+            remaining,
+            dissection,
+        )?;
         remaining = remaining.map(|r| r.saturating_sub(st.matched));
         status.merge(&st);
     }
@@ -226,10 +244,12 @@ fn run_one<W: Write, E: Write + ?Sized>(
     path: &PathBuf,
     filter: Option<&Filter>,
     limit: Option<u64>,
+    dissection: &reassembly::Options,
 ) -> io::Result<Status> {
     let opts = Options {
         limit,
         columns: sink.mode == Mode::List,
+        dissection: dissection.clone(),
         ..Options::default()
     };
     let mut status = Status::default();

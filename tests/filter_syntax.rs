@@ -15,7 +15,7 @@ fn table(name: &str) -> Vec<Vec<String>> {
     std::fs::read_to_string(path)
         .unwrap()
         .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter(|l| !l.is_empty() && !l.starts_with("# "))
         .map(|l| l.split('\t').map(str::to_string).collect())
         .collect()
 }
@@ -723,4 +723,64 @@ fn bad_escape_of_a_non_ascii_character_spans_the_character() {
     let e = parse("frame contains \"\\é\"").unwrap_err();
     assert_eq!(e.message, "\\é is not a valid character escape sequence");
     assert_eq!(e.span, Span::new(16, 19));
+}
+
+/// Random token soups with tshark 4.0's verdicts (tools/gen_syntax_corpus.py): the same
+/// accept/reject decision, the same message and the same caret.
+#[test]
+fn random_corpus_agrees_with_tshark() {
+    let rows = table("syntax_corpus.tsv");
+    let mut bad = Vec::new();
+    for row in &rows {
+        let [filter, verdict, message, start, width] = row.as_slice() else {
+            panic!("bad row {row:?}")
+        };
+        let got = parse(filter);
+        let ok = match (verdict.as_str(), &got) {
+            ("ok", Ok(_)) | ("semantic-first", _) => true,
+            ("syntax", Err(e)) => {
+                let start: i64 = start.parse().unwrap();
+                let width: i64 = width.parse().unwrap();
+                let caret_ok = start < 0
+                    || (e.span.start as i64 == start
+                        && (e.span.end - e.span.start).max(1) as i64 == width);
+                &e.message == message && caret_ok
+            }
+            _ => false,
+        };
+        if !ok {
+            bad.push(format!(
+                "{filter:?}: tshark {verdict} {message:?} @{start}+{width}, ours {got:?}"
+            ));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} of {} differ:\n{}",
+        bad.len(),
+        rows.len(),
+        bad.join("\n")
+    );
+}
+
+/// Print how each filter in the file $WIRESIFT_DUMP (one per line) parses: a helper for
+/// writing table rows, whose verdicts tools/check_syntax_table.py then checks with tshark.
+#[test]
+#[ignore]
+fn dump() {
+    let Ok(path) = std::env::var("WIRESIFT_DUMP") else {
+        return;
+    };
+    for line in std::fs::read_to_string(path).unwrap().lines() {
+        match parse(line) {
+            Ok(p) => println!(
+                "{line}\t{}",
+                p.expr.as_ref().map(canonical).unwrap_or_default()
+            ),
+            Err(e) => println!(
+                "{line}\t{:?}\t{}\t{}\t{}",
+                e.kind, e.span.start, e.span.end, e.message
+            ),
+        }
+    }
 }

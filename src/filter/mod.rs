@@ -2,7 +2,7 @@
 //!
 //! | stage | module | in → out |
 //! |---|---|---|
-//! | parse | `syntax` (grammar in `grammar/filter.pest`) | text → [`ast::Expr`] with spans |
+//! | parse | `scanner`, `syntax` (`print` writes it back) | text → [`ast::Expr`] with spans |
 //! | check | `check` | AST → typed tree: names resolved in the registry, literals converted |
 //! | compile | `compile` | typed tree → [`Filter`], a `Send + Sync` program |
 //! | evaluate | `Filter::matches` | `Filter` × [`crate::dissect::Packet`] → bool |

@@ -455,8 +455,16 @@ impl<'a> Parser<'a> {
             },
             Tok::Word => {
                 let text = self.slice(t.span);
+                // 4.0 scans `:fc`-style bytes as a literal, which takes no layer and no `(`.
+                let literal = text.starts_with(':') && !text.starts_with("::");
                 match self.peek()?.tok {
-                    Tok::LParen if is_function_name(text) => self.function(text, t.span)?,
+                    _ if literal => Entity::Word {
+                        text: text.to_string(),
+                        span: t.span,
+                    },
+                    // As in 4.0, any bare word before `(` is a function call; the checker
+                    // says "Function 'X' does not exist" for names it does not know.
+                    Tok::LParen => self.function(text, t.span)?,
                     Tok::Hash => Entity::Field(self.field_rest(t.span, t.span, false, false)?),
                     _ => Entity::Word {
                         text: text.to_string(),
@@ -723,14 +731,6 @@ fn rhs_span(rhs: &Rhs) -> Span {
         Rhs::Value(a) => a.span(),
         Rhs::Set { span, .. } => *span,
     }
-}
-
-/// `[[:alpha:]_][[:alnum:]_]*`: only such a word followed by `(` is a function call.
-fn is_function_name(text: &str) -> bool {
-    let mut b = text.bytes();
-    b.next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
-        && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
 }
 
 /// A run of one associative operator as a balanced tree (depth log2 n).

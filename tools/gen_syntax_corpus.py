@@ -5,9 +5,14 @@ tshark 4.0's verdict, so the parser is compared with tshark on inputs nobody han
 Columns: filter, verdict (ok: no syntax error, the filter may still fail a semantic check;
 syntax: a syntax error; semantic-first: tshark stopped at a semantic error it raises while
 still parsing, an unknown function or a layer on a non-field, so the syntax of the rest is
-unknown), tshark's message, caret start byte and caret width (-1 when tshark
+unknown), tshark's message (also for ok rows: some messages, such as a bad slice number,
+are syntax errors to us but match no syntax pattern here), caret start byte and caret width (-1 when tshark
 prints no caret). Only 4.0 syntax is drawn (no xor, @, $field, fc:), so the verdicts must
 agree exactly.
+
+Half the rows are token soups; the other half are filters from the valid table (4.0 rows)
+with one character deleted or one of ( ) [ ] { } ! = < > & | , . " ' - inserted, which gives
+realistic near-misses.
 
 Usage: tools/gen_syntax_corpus.py [N] [SEED]
 """
@@ -49,21 +54,47 @@ def soup(rng):
     return out
 
 
+# Errors tshark 4.0 raises from its field and function tables while still scanning or
+# parsing (a `.name` or `#` layer on a non-field, an unknown function or macro).
+SEMANTIC_FIRST = ["does not exist", "is not a valid field", "is not a valid protocol or protocol field"]
+
+INSERT = list("()[]{}!=<>&|,.\"'-")
+
+
+def valid_filters():
+    with open(os.path.join(ROOT, "tests", "data", "syntax_valid.tsv"), encoding="utf-8") as f:
+        return [l.split("\t")[0] for l in f.read().splitlines()
+                if l and not l.startswith("# ") and l.endswith("\t4.0")]
+
+
+def mutant(rng, filters):
+    f = rng.choice(filters)
+    i = rng.randrange(len(f) + 1)
+    if f and rng.random() < 0.5:
+        i = min(i, len(f) - 1)
+        return f[:i] + f[i + 1:]
+    return f[:i] + rng.choice(INSERT) + f[i:]
+
+
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 400
     rng = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else 4017)
     seen, rows = set(), []
+    filters = valid_filters()
     while len(rows) < n:
-        f = soup(rng)
-        if f is None or f in seen:
+        f = soup(rng) if len(rows) % 2 == 0 else mutant(rng, filters)
+        if not f or not f.strip() or f in seen or "\t" in f:
             continue
         seen.add(f)
         rc, msg, caret = tshark(f)
-        verdict = "syntax" if rc != 0 and is_syntax(msg) else "ok"
-        if verdict == "ok" and ("does not exist" in msg or "is not a valid field" in msg):
+        if rc != 0 and any(s in msg for s in SEMANTIC_FIRST):
             verdict = "semantic-first"
+        elif rc != 0 and is_syntax(msg):
+            verdict = "syntax"
+        else:
+            verdict = "ok"
         start, width = caret if caret else (-1, -1)
-        rows.append(f"{f}\t{verdict}\t{msg if verdict == 'syntax' else ''}\t{start}\t{width}")
+        rows.append(f"{f}\t{verdict}\t{msg}\t{start}\t{width}")
     path = os.path.join(ROOT, "tests", "data", "syntax_corpus.tsv")
     with open(path, "w", encoding="utf-8") as out:
         out.write("# filter\tverdict\ttshark message\tcaret start\tcaret width"

@@ -59,6 +59,25 @@ enum Command {
         #[arg(long, value_enum)]
         format: Option<Format>,
     },
+    /// Print fields of the matching frames, as `tshark -T fields -e …`.
+    Fields {
+        /// A field to print (repeatable): `-e ip.src -e tcp.port`.
+        #[arg(short = 'e', value_name = "FIELD", required = true)]
+        fields: Vec<String>,
+        /// Only frames this display filter matches.
+        #[arg(short = 'Y', value_name = "FILTER")]
+        filter: Option<String>,
+        #[arg(required = true)]
+        captures: Vec<PathBuf>,
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Print the field names first (as `-E header=y`).
+        #[arg(long)]
+        header: bool,
+        /// tshark's field options: header=y|n, separator=/t|/s|c, occurrence=f|l|a|N, aggregator=,|/s|c, quote=d|s|n.
+        #[arg(short = 'E', value_name = "OPTION=VALUE")]
+        options: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -121,6 +140,37 @@ fn main() -> ExitCode {
                 }
                 Ok(_) => exit::OK,
                 Err(e) => output_error(e),
+            }
+        }
+        Command::Fields {
+            fields,
+            filter,
+            captures,
+            format,
+            header,
+            options,
+        } => {
+            let mut field_options = app::fields::FieldOptions {
+                header,
+                ..Default::default()
+            };
+            match options.iter().try_for_each(|o| field_options.set(o)) {
+                Err(msg) => {
+                    eprintln!("wiresift: {msg}");
+                    exit::USAGE
+                }
+                Ok(()) => {
+                    let args = app::fields::Args {
+                        fields,
+                        filter,
+                        captures,
+                        format: format.unwrap_or_else(Format::default_for_stdout),
+                        options: field_options,
+                    };
+                    let mut out = io::BufWriter::new(io::stdout().lock());
+                    let result = app::fields::run(&mut out, &mut io::stderr(), &args);
+                    finish(result, out)
+                }
             }
         }
     };

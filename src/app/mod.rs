@@ -2,6 +2,7 @@
 //! calls these and maps their results to exit codes.
 
 pub mod check;
+pub mod fields;
 pub mod filter;
 pub mod registry;
 

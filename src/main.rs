@@ -78,6 +78,15 @@ enum Command {
         #[arg(short = 'E', value_name = "OPTION=VALUE")]
         options: Vec<String>,
     },
+    /// Print a TCP conversation's two directions, as `tshark -q -z follow,tcp,ascii,N`.
+    Follow {
+        /// The conversation's tcp.stream number.
+        #[arg(long, value_name = "N")]
+        stream: u64,
+        capture: PathBuf,
+        #[arg(long, value_enum, default_value = "ascii")]
+        format: app::follow::Format,
+    },
 }
 
 fn main() -> ExitCode {
@@ -172,6 +181,15 @@ fn main() -> ExitCode {
                     finish(result, out)
                 }
             }
+        }
+        Command::Follow {
+            stream,
+            capture,
+            format,
+        } => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            let result = app::follow::run(&mut out, &mut io::stderr(), &capture, stream, format);
+            finish(result, out)
         }
     };
     ExitCode::from(code as u8)

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod fields;
+pub mod follow;
 pub mod filter;
 pub mod registry;
 

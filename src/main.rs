@@ -87,6 +87,22 @@ enum Command {
         #[arg(long, value_enum, default_value = "ascii")]
         format: app::follow::Format,
     },
+    /// One row per SMTP mail transaction (like Zeek's smtp.log); optionally export the messages.
+    Smtp {
+        /// Only frames this display filter matches.
+        #[arg(short = 'Y', value_name = "FILTER")]
+        filter: Option<String>,
+        #[arg(required = true)]
+        captures: Vec<PathBuf>,
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Write each message as DIR/<stream>-<n>.eml (dot-unstuffed).
+        #[arg(long, value_name = "DIR")]
+        export: Option<PathBuf>,
+        /// Let --export replace existing files.
+        #[arg(long)]
+        overwrite: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -189,6 +205,24 @@ fn main() -> ExitCode {
         } => {
             let mut out = io::BufWriter::new(io::stdout().lock());
             let result = app::follow::run(&mut out, &mut io::stderr(), &capture, stream, format);
+            finish(result, out)
+        }
+        Command::Smtp {
+            filter,
+            captures,
+            format,
+            export,
+            overwrite,
+        } => {
+            let args = app::smtp::Args {
+                filter,
+                captures,
+                format: format.unwrap_or_else(Format::default_for_stdout),
+                export,
+                overwrite,
+            };
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            let result = app::smtp::run(&mut out, &mut io::stderr(), &args);
             finish(result, out)
         }
     };

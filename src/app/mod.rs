@@ -6,6 +6,7 @@ pub mod fields;
 pub mod follow;
 pub mod filter;
 pub mod registry;
+pub mod smtp;
 
 /// Exit codes, documented in the README.
 pub mod exit {

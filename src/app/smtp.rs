@@ -316,8 +316,9 @@ impl Builder {
                     };
                     let mut cmd = text(p, c.value).to_ascii_uppercase();
                     let param = next(PARAMETER, REQ);
-                    // tshark's command is the first four characters: "STAR" + "TTLS".
-                    if cmd == "STAR" && param.eq_ignore_ascii_case("TTLS") {
+                    // tshark's command is the line's first four characters ("STAR"), its parameter
+                    // from the sixth on ("TLS"); no other command starts with STAR.
+                    if cmd == "STAR" {
                         cmd = "STARTTLS".into();
                     }
                     match cmd.as_str() {

@@ -185,8 +185,8 @@ fn activities_5_to_8_helo_250_quit_221() {
         fields("tcp.reassembled_in == 26", &["frame.number", "tcp.payload"]),
         [["18", "71"], ["20", "75"], ["22", "69"], ["24", "74"]]
     );
-    // `tshark -n -r CAPTURE -Y 'tcp.analysis.acks_frame in {6 8 10 12 14}' -T fields -e frame.number`
-    // (tshark 4.0 wants commas: `{6, 8, 10, 12, 14}`) → 7, 9, 11, 13, 15.
+    // `tshark -n -r CAPTURE -Y 'tcp.analysis.acks_frame in {6, 8, 10, 12, 14}' -T fields -e frame.number`
+    // → 7, 9, 11, 13, 15 (tshark 4.0 needs the commas in a set).
     assert_eq!(
         fields(
             "tcp.analysis.acks_frame in {6, 8, 10, 12, 14}",
@@ -213,4 +213,31 @@ fn the_whole_conversation_as_follow_tcp_stream() {
     // `tshark -n -r CAPTURE -q -z follow,tcp,ascii,0` (stored as tests/data/follow/lab_smtp_telnet_helo.pcap.0.ascii.txt)
     let want = include_str!("data/follow/lab_smtp_telnet_helo.pcap.0.ascii.txt");
     assert_eq!(wiresift(&["follow", "--stream", "0"]), want);
+}
+
+#[test]
+fn the_session_as_one_smtp_log_row() {
+    // No MAIL was sent, so the session is one row numbered 0: the bare `helo` has no parameter
+    // (`tshark -n -r CAPTURE -Y 'smtp.req.command == "helo"' -T fields -e smtp.req.parameter` is empty),
+    // the last reply is frame 28's "221 Bye", and its frames are those of `tshark -n -r CAPTURE -Y smtp`.
+    let out = wiresift(&["smtp", "--format", "tsv"]);
+    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split('\t').collect()).collect();
+    let col = |name: &str| rows[0].iter().position(|h| *h == name).unwrap();
+    assert_eq!(rows.len(), 2);
+    let r = &rows[1];
+    assert_eq!(
+        [
+            r[col("stream")],
+            r[col("n")],
+            r[col("client")],
+            r[col("server")],
+            r[col("helo")],
+            r[col("mail_from")]
+        ],
+        ["0", "0", "127.0.0.1:58998", "127.0.0.1:25", "", ""]
+    );
+    assert_eq!(
+        [r[col("last_reply")], r[col("frames")], r[col("starttls")]],
+        ["221 Bye", "4,14,16,26,28", "F"]
+    );
 }

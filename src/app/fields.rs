@@ -218,12 +218,13 @@ pub fn cell(p: &Packet, column: Column, opts: &FieldOptions) -> Option<String> {
             .into_iter()
             .collect(),
         Occurrence::Last => found
-            .last()
+            .next_back()
             .map(|(n, i)| occurrence_text(p, n, i))
             .into_iter()
             .collect(),
-        Occurrence::Nth(k) => found
-            .nth(k - 1)
+        Occurrence::Nth(k) => k
+            .checked_sub(1)
+            .and_then(|k| found.nth(k))
             .map(|(n, i)| occurrence_text(p, n, i))
             .into_iter()
             .collect(),

@@ -59,6 +59,22 @@ pub struct Chunk {
     pub data: Vec<u8>,
 }
 
+/// One TCP segment as the follow tap sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct Segment<'a> {
+    pub src: (IpAddr, u16),
+    pub dst: (IpAddr, u16),
+    /// Raw sequence and acknowledgement numbers.
+    pub seq: u32,
+    pub ack: u32,
+    pub syn: bool,
+    /// The TCP length on the wire (`tcp.len`).
+    pub seglen: u32,
+    /// The captured payload (shorter than `seglen` when the frame was cut).
+    pub data: &'a [u8],
+    pub frame: u32,
+}
+
 /// A segment waiting for the bytes before it.
 struct Pending {
     seq: u32,
@@ -86,19 +102,18 @@ fn gt(a: u32, b: u32) -> bool {
 }
 
 impl Conversation {
-    /// One TCP segment of the conversation: `seglen` is the TCP length on the wire, `data` the
-    /// captured payload (shorter when the frame was cut).
-    pub fn segment(
-        &mut self,
-        src: (IpAddr, u16),
-        dst: (IpAddr, u16),
-        seq: u32,
-        ack: u32,
-        syn: bool,
-        seglen: u32,
-        data: &[u8],
-        frame: u32,
-    ) {
+    /// One TCP segment of the conversation.
+    pub fn segment(&mut self, seg: &Segment) {
+        let Segment {
+            src,
+            dst,
+            seq,
+            ack,
+            syn,
+            seglen,
+            data,
+            frame,
+        } = *seg;
         let mut seq = if syn { seq.wrapping_add(1) } else { seq };
         if self.client.is_none() {
             self.client = Some(src);
@@ -304,16 +319,16 @@ impl Sink for FollowSink {
             _ => data.len() as u32,
         };
         let syn = tcp.flags & 0x002 != 0;
-        self.conv.segment(
-            (t.src, t.src_port),
-            (t.dst, t.dst_port),
-            tcp.seq,
-            tcp.ack,
+        self.conv.segment(&Segment {
+            src: (t.src, t.src_port),
+            dst: (t.dst, t.dst_port),
+            seq: tcp.seq,
+            ack: tcp.ack,
             syn,
             seglen,
             data,
-            p.info.number,
-        );
+            frame: p.info.number,
+        });
         Ok(Flow::Continue)
     }
 }
@@ -398,15 +413,38 @@ mod tests {
         (IpAddr::from([10, 0, 0, last]), port)
     }
 
+    #[allow(clippy::too_many_arguments)]
+    fn seg(
+        src: (IpAddr, u16),
+        dst: (IpAddr, u16),
+        seq: u32,
+        ack: u32,
+        syn: bool,
+        seglen: u32,
+        data: &[u8],
+        frame: u32,
+    ) -> Segment<'_> {
+        Segment {
+            src,
+            dst,
+            seq,
+            ack,
+            syn,
+            seglen,
+            data,
+            frame,
+        }
+    }
+
     #[test]
     fn retransmissions_once_and_gaps_filled_in_order() {
         let (c, s) = (v4(1, 1000), v4(2, 25));
         let mut conv = Conversation::default();
-        conv.segment(c, s, 100, 0, true, 0, b"", 1);
-        conv.segment(c, s, 101, 0, false, 3, b"abc", 2);
-        conv.segment(c, s, 101, 0, false, 5, b"abcde", 3); // retransmission with 2 new bytes
-        conv.segment(c, s, 109, 0, false, 2, b"hi", 4); // after a gap: held back
-        conv.segment(c, s, 106, 0, false, 3, b"fgh", 5); // fills it
+        conv.segment(&seg(c, s, 100, 0, true, 0, b"", 1));
+        conv.segment(&seg(c, s, 101, 0, false, 3, b"abc", 2));
+        conv.segment(&seg(c, s, 101, 0, false, 5, b"abcde", 3)); // retransmission with 2 new bytes
+        conv.segment(&seg(c, s, 109, 0, false, 2, b"hi", 4)); // after a gap: held back
+        conv.segment(&seg(c, s, 106, 0, false, 3, b"fgh", 5)); // fills it
         let got: Vec<(u32, &[u8])> = conv
             .chunks
             .iter()
@@ -422,9 +460,9 @@ mod tests {
     fn a_gap_acknowledged_by_the_peer_is_reported() {
         let (c, s) = (v4(1, 1000), v4(2, 25));
         let mut conv = Conversation::default();
-        conv.segment(c, s, 1, 0, false, 2, b"ab", 1);
-        conv.segment(c, s, 8, 0, false, 2, b"yz", 2);
-        conv.segment(s, c, 50, 10, false, 0, b"", 3);
+        conv.segment(&seg(c, s, 1, 0, false, 2, b"ab", 1));
+        conv.segment(&seg(c, s, 8, 0, false, 2, b"yz", 2));
+        conv.segment(&seg(s, c, 50, 10, false, 0, b"", 3));
         assert_eq!(conv.chunks[1].data, b"[5 bytes missing in capture file]\0");
         assert_eq!(conv.chunks[2].data, b"yz");
     }

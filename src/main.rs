@@ -79,6 +79,50 @@ enum Command {
         #[arg(long, value_enum)]
         format: Option<Format>,
     },
+    /// Print fields of the matching frames, as `tshark -T fields -e …`.
+    Fields {
+        /// A field to print (repeatable): `-e ip.src -e tcp.port`.
+        #[arg(short = 'e', value_name = "FIELD", required = true)]
+        fields: Vec<String>,
+        /// Only frames this display filter matches.
+        #[arg(short = 'Y', value_name = "FILTER")]
+        filter: Option<String>,
+        #[arg(required = true)]
+        captures: Vec<PathBuf>,
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Print the field names first (as `-E header=y`).
+        #[arg(long)]
+        header: bool,
+        /// tshark's field options: header=y|n, separator=/t|/s|c, occurrence=f|l|a|N, aggregator=,|/s|c, quote=d|s|n.
+        #[arg(short = 'E', value_name = "OPTION=VALUE")]
+        options: Vec<String>,
+    },
+    /// Print a TCP conversation's two directions, as `tshark -q -z follow,tcp,ascii,N`.
+    Follow {
+        /// The conversation's tcp.stream number.
+        #[arg(long, value_name = "N")]
+        stream: u64,
+        capture: PathBuf,
+        #[arg(long, value_enum, default_value = "ascii")]
+        format: app::follow::Format,
+    },
+    /// One row per SMTP mail transaction (like Zeek's smtp.log); optionally export the messages.
+    Smtp {
+        /// Only frames this display filter matches.
+        #[arg(short = 'Y', value_name = "FILTER")]
+        filter: Option<String>,
+        #[arg(required = true)]
+        captures: Vec<PathBuf>,
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Write each message as DIR/<stream>-<n>.eml (dot-unstuffed).
+        #[arg(long, value_name = "DIR")]
+        export: Option<PathBuf>,
+        /// Let --export replace existing files.
+        #[arg(long)]
+        overwrite: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -162,6 +206,64 @@ fn main() -> ExitCode {
                 Ok(_) => exit::OK,
                 Err(e) => output_error(e),
             }
+        }
+        Command::Fields {
+            fields,
+            filter,
+            captures,
+            format,
+            header,
+            options,
+        } => {
+            let mut field_options = app::fields::FieldOptions {
+                header,
+                ..Default::default()
+            };
+            match options.iter().try_for_each(|o| field_options.set(o)) {
+                Err(msg) => {
+                    eprintln!("wiresift: {msg}");
+                    exit::USAGE
+                }
+                Ok(()) => {
+                    let args = app::fields::Args {
+                        fields,
+                        filter,
+                        captures,
+                        format: format.unwrap_or_else(Format::default_for_stdout),
+                        options: field_options,
+                    };
+                    let mut out = io::BufWriter::new(io::stdout().lock());
+                    let result = app::fields::run(&mut out, &mut io::stderr(), &args);
+                    finish(result, out)
+                }
+            }
+        }
+        Command::Follow {
+            stream,
+            capture,
+            format,
+        } => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            let result = app::follow::run(&mut out, &mut io::stderr(), &capture, stream, format);
+            finish(result, out)
+        }
+        Command::Smtp {
+            filter,
+            captures,
+            format,
+            export,
+            overwrite,
+        } => {
+            let args = app::smtp::Args {
+                filter,
+                captures,
+                format: format.unwrap_or_else(Format::default_for_stdout),
+                export,
+                overwrite,
+            };
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            let result = app::smtp::run(&mut out, &mut io::stderr(), &args);
+            finish(result, out)
         }
     };
     ExitCode::from(code as u8)

@@ -2,9 +2,12 @@
 //! calls these and maps their results to exit codes.
 
 pub mod check;
+pub mod fields;
+pub mod follow;
 pub mod filter;
 pub mod registry;
 pub mod show;
+pub mod smtp;
 
 /// Exit codes, documented in the README.
 pub mod exit {

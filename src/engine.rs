@@ -13,6 +13,8 @@
 
 use std::io;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -40,6 +42,8 @@ pub struct Options {
     pub output: Interest,
     /// Reassembly caps, Decode As ports, SMTP preferences.
     pub dissection: reassembly::Options,
+    /// Set from another thread (the REPL's Ctrl-C) to stop between two batches.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 /// What the sink wants next.
@@ -88,6 +92,8 @@ pub struct Report {
     pub reassembly: ReassemblyStats,
     /// IPv4 datagrams dropped by the defragmentation cap.
     pub defrag_evictions: u64,
+    /// Stopped by [`Options::cancel`] before the end of the file.
+    pub cancelled: bool,
 }
 
 /// Why a run stopped early.
@@ -136,7 +142,7 @@ struct State {
 
 /// One pass over a file. Returns when the file ends, is damaged, or the sink stops.
 fn pass(
-    path: &Path,
+    open: &mut dyn FnMut() -> Result<CaptureReader, CaptureError>,
     filter: Option<&Filter>,
     interest: &Interest,
     opts: &Options,
@@ -144,7 +150,7 @@ fn pass(
     mut sink: Option<&mut dyn Sink>,
     report: &mut Report,
 ) -> Result<(), RunError> {
-    let mut reader = CaptureReader::open(path).map_err(RunError::Open)?;
+    let mut reader = open().map_err(RunError::Open)?;
     let mut batch = FrameBatch::new();
     let mut pool: Vec<Buffers> = Vec::new();
     let mut times: Option<FrameTimes> = None;
@@ -152,6 +158,10 @@ fn pass(
     let columns = opts.columns && sink.is_some();
 
     'batches: loop {
+        if opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+            report.cancelled = true;
+            break;
+        }
         batch.clear();
         match reader.fill(&mut batch, BATCH_FRAMES, BATCH_BYTES) {
             Ok(0) => break,
@@ -230,6 +240,17 @@ fn pass(
 /// `ip.reassembled_in`) make it read the file twice, as `tshark -2` does: the first pass records
 /// where each segment and fragment ended up, the second shows it.
 pub fn run_file(path: &Path, filter: Option<&Filter>, opts: &Options, sink: &mut dyn Sink) -> Result<Report, RunError> {
+    run_source(&mut || CaptureReader::open(path), filter, opts, sink)
+}
+
+/// [`run_file`] over a capture from anywhere: `open` is called once per pass (twice when fields
+/// only known after the fact are asked for), each time giving a reader at the start of the capture.
+pub fn run_source(
+    open: &mut dyn FnMut() -> Result<CaptureReader, CaptureError>,
+    filter: Option<&Filter>,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Report, RunError> {
     let mut interest = opts.output.clone();
     if let Some(f) = filter {
         interest.union(f.interest());
@@ -244,11 +265,15 @@ pub fn run_file(path: &Path, filter: Option<&Filter>, opts: &Options, sink: &mut
     if needs_two_passes(&interest) {
         report.two_pass = true;
         let mut first = Report::default();
-        pass(path, None, &Interest::none(), opts, &mut state, None, &mut first)?;
+        pass(open, None, &Interest::none(), opts, &mut state, None, &mut first)?;
+        if first.cancelled {
+            report.cancelled = true;
+            return Ok(report);
+        }
         state.conversations.second_pass();
         state.defrag_first_pass = Some(std::mem::replace(&mut state.defrag, Ipv4Reassembly::new()));
     }
-    pass(path, filter, &interest, opts, &mut state, Some(sink), &mut report)?;
+    pass(open, filter, &interest, opts, &mut state, Some(sink), &mut report)?;
     report.reassembly = state.conversations.reassembly_stats();
     report.defrag_evictions = state.defrag.evictions;
     Ok(report)

@@ -12,9 +12,12 @@ use wiresift::output::table::{Format, TableOptions};
 /// Answer questions about packet captures in Wireshark's display-filter language.
 #[derive(Parser)]
 #[command(name = "wiresift", version, about)]
+#[command(args_conflicts_with_subcommands = true, arg_required_else_help = true)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    /// Capture files to open in the REPL (`wiresift <capture>` is `wiresift repl <capture>`).
+    captures: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -49,6 +52,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Ask questions of captures interactively: type display filters, `:show N`, `:fields`…
+    Repl {
+        /// Capture files to open (more with `:open`).
+        captures: Vec<PathBuf>,
+    },
     /// List the protocols and fields wiresift knows (as `tshark -G fields`).
     Registry {
         /// Only this protocol or field and the fields below it (`smtp`, `tcp.flags`).
@@ -63,7 +71,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let code = match cli.command {
+    let code = match cli.command.unwrap_or(Command::Repl {
+        captures: cli.captures,
+    }) {
+        Command::Repl { captures } => finish(wiresift::repl::run(&captures), io::stdout()),
         Command::Filter {
             filter,
             captures,

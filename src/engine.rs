@@ -38,6 +38,9 @@ pub struct Options {
     pub limit: Option<u64>,
     /// Fill the packet-list columns.
     pub columns: bool,
+    /// Fill them only until this many frames matched (the REPL shows a first screenful):
+    /// frames after that skip the column text and, unless the filter needs it, the stateful pass.
+    pub columns_limit: Option<u64>,
     /// Fields the output needs besides the filter's (`-e` fields; `Interest::all()` for `show`).
     pub output: Interest,
     /// Reassembly caps, Decode As ports, SMTP preferences.
@@ -152,6 +155,8 @@ struct State {
     /// Pass 1's defragmentation, which knows where each fragment ended up.
     defrag_first_pass: Option<Ipv4Reassembly>,
     conversations_needed: bool,
+    /// The fields asked for need the stateful pass (not only the columns).
+    conversations_for_interest: bool,
 }
 
 /// One pass over a file. Returns when the file ends, is damaged, or the sink stops.
@@ -169,9 +174,12 @@ fn pass(
     let mut pool: Vec<Buffers> = Vec::new();
     let mut times: Option<FrameTimes> = None;
     let mut frame_times = Vec::new();
-    let columns = opts.columns && sink.is_some();
-
     'batches: loop {
+        let columns = opts.columns
+            && sink.is_some()
+            && opts.columns_limit.is_none_or(|l| report.matched < l);
+        let conversations = state.conversations_needed
+            && (opts.columns_limit.is_none() || columns || state.conversations_for_interest);
         if opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
             report.cancelled = true;
             break;
@@ -217,7 +225,7 @@ fn pass(
             if let Some(first) = &state.defrag_first_pass {
                 first.annotate(p, interest);
             }
-            if state.conversations_needed {
+            if conversations {
                 state.conversations.process(p, interest);
                 dissect::finish_protocols(p, interest);
             }
@@ -287,6 +295,7 @@ pub fn run_source(
         defrag: Ipv4Reassembly::new(),
         defrag_first_pass: None,
         conversations_needed: opts.columns || needs_conversations(&interest),
+        conversations_for_interest: needs_conversations(&interest),
     };
     let mut report = Report::default();
     if needs_two_passes(&interest) {

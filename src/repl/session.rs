@@ -276,6 +276,7 @@ impl Session {
         }
         let opts = Options {
             columns: true,
+            columns_limit: Some(self.limit as u64),
             ..self.options()
         };
         let mut sink = ListSink {

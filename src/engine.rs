@@ -13,6 +13,8 @@
 
 use std::io;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -36,10 +38,15 @@ pub struct Options {
     pub limit: Option<u64>,
     /// Fill the packet-list columns.
     pub columns: bool,
+    /// Fill them only until this many frames matched (the REPL shows a first screenful):
+    /// frames after that skip the column text and, unless the filter needs it, the stateful pass.
+    pub columns_limit: Option<u64>,
     /// Fields the output needs besides the filter's (`-e` fields; `Interest::all()` for `show`).
     pub output: Interest,
     /// Reassembly caps, Decode As ports, SMTP preferences.
     pub dissection: reassembly::Options,
+    /// Set from another thread (the REPL's Ctrl-C) to stop between two batches.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 /// What the sink wants next.
@@ -92,6 +99,8 @@ pub struct Report {
     pub reassembly: ReassemblyStats,
     /// IPv4 datagrams dropped by the defragmentation cap.
     pub defrag_evictions: u64,
+    /// Stopped by [`Options::cancel`] before the end of the file.
+    pub cancelled: bool,
 }
 
 /// Why a run stopped early.
@@ -146,11 +155,13 @@ struct State {
     /// Pass 1's defragmentation, which knows where each fragment ended up.
     defrag_first_pass: Option<Ipv4Reassembly>,
     conversations_needed: bool,
+    /// The fields asked for need the stateful pass (not only the columns).
+    conversations_for_interest: bool,
 }
 
 /// One pass over a file. Returns when the file ends, is damaged, or the sink stops.
 fn pass(
-    path: &Path,
+    open: &mut dyn FnMut() -> Result<CaptureReader, CaptureError>,
     filter: Option<&Filter>,
     interest: &Interest,
     opts: &Options,
@@ -158,14 +169,21 @@ fn pass(
     mut sink: Option<&mut dyn Sink>,
     report: &mut Report,
 ) -> Result<(), RunError> {
-    let mut reader = CaptureReader::open(path).map_err(RunError::Open)?;
+    let mut reader = open().map_err(RunError::Open)?;
     let mut batch = FrameBatch::new();
     let mut pool: Vec<Buffers> = Vec::new();
     let mut times: Option<FrameTimes> = None;
     let mut frame_times = Vec::new();
-    let columns = opts.columns && sink.is_some();
-
     'batches: loop {
+        let columns = opts.columns
+            && sink.is_some()
+            && opts.columns_limit.is_none_or(|l| report.matched < l);
+        let conversations = state.conversations_needed
+            && (opts.columns_limit.is_none() || columns || state.conversations_for_interest);
+        if opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+            report.cancelled = true;
+            break;
+        }
         batch.clear();
         match reader.fill(&mut batch, BATCH_FRAMES, BATCH_BYTES) {
             Ok(0) => break,
@@ -207,7 +225,7 @@ fn pass(
             if let Some(first) = &state.defrag_first_pass {
                 first.annotate(p, interest);
             }
-            if state.conversations_needed {
+            if conversations {
                 state.conversations.process(p, interest);
                 dissect::finish_protocols(p, interest);
             }
@@ -257,6 +275,17 @@ pub fn run_file(
     opts: &Options,
     sink: &mut dyn Sink,
 ) -> Result<Report, RunError> {
+    run_source(&mut || CaptureReader::open(path), filter, opts, sink)
+}
+
+/// [`run_file`] over a capture from anywhere: `open` is called once per pass (twice when fields
+/// only known after the fact are asked for), each time giving a reader at the start of the capture.
+pub fn run_source(
+    open: &mut dyn FnMut() -> Result<CaptureReader, CaptureError>,
+    filter: Option<&Filter>,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Report, RunError> {
     let mut interest = opts.output.clone();
     if let Some(f) = filter {
         interest.union(f.interest());
@@ -266,13 +295,14 @@ pub fn run_file(
         defrag: Ipv4Reassembly::new(),
         defrag_first_pass: None,
         conversations_needed: opts.columns || needs_conversations(&interest),
+        conversations_for_interest: needs_conversations(&interest),
     };
     let mut report = Report::default();
     if needs_two_passes(&interest) {
         report.two_pass = true;
         let mut first = Report::default();
         pass(
-            path,
+            open,
             None,
             &Interest::none(),
             opts,
@@ -280,11 +310,15 @@ pub fn run_file(
             None,
             &mut first,
         )?;
+        if first.cancelled {
+            report.cancelled = true;
+            return Ok(report);
+        }
         state.conversations.second_pass();
         state.defrag_first_pass = Some(std::mem::replace(&mut state.defrag, Ipv4Reassembly::new()));
     }
     pass(
-        path,
+        open,
         filter,
         &interest,
         opts,

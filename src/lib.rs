@@ -8,3 +8,4 @@ pub mod engine;
 pub mod filter;
 pub mod output;
 pub mod registry;
+pub mod repl;

@@ -12,9 +12,12 @@ use wiresift::output::table::{Format, TableOptions};
 /// Answer questions about packet captures in Wireshark's display-filter language.
 #[derive(Parser)]
 #[command(name = "wiresift", version, about)]
+#[command(args_conflicts_with_subcommands = true, arg_required_else_help = true)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    /// Capture files to open in the REPL (`wiresift <capture>` is `wiresift repl <capture>`).
+    captures: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -68,6 +71,11 @@ enum Command {
         /// Print the result as JSON (valid, kind, message, span, suggestion).
         #[arg(long)]
         json: bool,
+    },
+    /// Ask questions of captures interactively: type display filters, `:show N`, `:fields`…
+    Repl {
+        /// Capture files to open (more with `:open`).
+        captures: Vec<PathBuf>,
     },
     /// List the protocols and fields wiresift knows (as `tshark -G fields`).
     Registry {
@@ -127,7 +135,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let code = match cli.command {
+    let code = match cli.command.unwrap_or(Command::Repl {
+        captures: cli.captures,
+    }) {
+        Command::Repl { captures } => finish(wiresift::repl::run(&captures), io::stdout()),
         Command::Filter {
             filter,
             captures,

@@ -228,7 +228,6 @@ struct TcpConv {
     first_bits: u8,
     other_bits: u8,
     syn_time: Option<i64>,
-    synack_time: Option<i64>,
     initial_rtt: Option<i64>,
     rst: bool,
 }
@@ -245,7 +244,6 @@ impl TcpConv {
             first_bits: 0,
             other_bits: 0,
             syn_time: None,
-            synack_time: None,
             initial_rtt: None,
             rst: false,
         }
@@ -486,12 +484,12 @@ impl Conversations {
         };
 
         // Initial RTT: from the SYN to the ACK of the SYN/ACK.
+        // From the most recent SYN: a retransmitted SYN restarts it, and the SYN/ACK need not
+        // have been captured (tshark's `ts_mru_syn`).
         if syn_only {
-            conv.syn_time.get_or_insert(now);
-        } else if flags & (TH_SYN | TH_ACK) == TH_SYN | TH_ACK {
-            conv.synack_time.get_or_insert(now);
+            conv.syn_time = Some(now);
         } else if flags & (TH_SYN | TH_ACK) == TH_ACK && conv.initial_rtt.is_none() {
-            if let (Some(syn), Some(_)) = (conv.syn_time, conv.synack_time) {
+            if let Some(syn) = conv.syn_time {
                 conv.initial_rtt = Some(now - syn);
             }
         }

@@ -206,7 +206,8 @@ struct Flow {
     lastack_time: i64,
     window: Option<u32>,
     lastnondupack: u32,
-    dupacknum: u32,
+    /// -1 after an ACK of unseen data, so that the next duplicate ACK counts as the first.
+    dupacknum: i32,
     lastsegmentflags: u32,
     push_bytes_sent: u32,
     push_set_last: bool,
@@ -846,45 +847,72 @@ fn analyze(
             break 'fwd;
         }
         if seglen == 0 && window != 0 && Some(window) == fwd.window && same_position && no_sfr {
-            fwd.dupacknum += 1;
+            fwd.dupacknum = if fwd.dupacknum == -1 {
+                1
+            } else {
+                fwd.dupacknum + 1
+            };
             ta.flags |= DUPLICATE_ACK;
-            ta.dupack_num = fwd.dupacknum;
+            ta.dupack_num = fwd.dupacknum.max(0) as u32;
             ta.dupack_frame = fwd.lastnondupack;
         }
     }
-    if ta.flags & DUPLICATE_ACK == 0 {
+    // A new ACK number resets the duplicate ACK count.
+    if fwd.lastack != Some(ack) {
         fwd.lastnondupack = frame;
         fwd.dupacknum = 0;
     }
 
-    // An ACK beyond anything seen in the other direction.
-    if let Some(m) = rev.maxseqtobeacked {
+    // An ACK beyond anything seen in the other direction. The boundary then jumps to the
+    // other direction's next sequence number; if it cannot, only the first ACK of a run
+    // is flagged.
+    if let Some(m) = rev.maxseqtobeacked.filter(|&m| m != 0) {
         if gt(ack, m) && flags & TH_ACK != 0 {
-            ta.flags |= ACK_LOST_PACKET;
-            rev.maxseqtobeacked = rev.nextseq;
+            match rev.nextseq {
+                Some(n) if m > n => {
+                    rev.maxseqtobeacked = Some(n);
+                    ta.flags |= ACK_LOST_PACKET;
+                }
+                _ => {
+                    if rev.dupacknum == 0 {
+                        ta.flags |= ACK_LOST_PACKET;
+                    }
+                    rev.dupacknum = -1;
+                }
+            }
         }
     }
 
     // Retransmission, fast retransmission, spurious retransmission, out of order.
-    if seglen > 0 || flags & (TH_SYN | TH_FIN) != 0 {
-        if let Some(n) = fwd.nextseq {
-            if lt(seq, n) && ta.flags & KEEP_ALIVE == 0 {
-                let since_ack = now - rev.lastack_time;
-                let since_next = now - fwd.nextseq_time;
-                let ooo_thres = conv.initial_rtt.filter(|&r| r > 0).unwrap_or(3_000_000);
-                if rev
-                    .lastack
-                    .is_some_and(|la| !gt(seq.wrapping_add(seglen), la))
-                {
-                    ta.flags |= SPURIOUS_RETRANSMISSION;
-                } else if rev.dupacknum >= 2 && rev.lastack == Some(seq) && since_ack < 20_000_000 {
-                    ta.flags |= FAST_RETRANSMISSION;
-                } else if since_next < ooo_thres && n != seq.wrapping_add(seglen) {
-                    ta.flags |= OUT_OF_ORDER;
-                } else {
-                    ta.flags |= RETRANSMISSION;
-                }
-            }
+    // Spurious is checked first and needs no known next sequence number; a segment of more
+    // than one byte starting one below it (after a zero window probe) is new data.
+    if (seglen > 0 || flags & (TH_SYN | TH_FIN) != 0) && ta.flags & KEEP_ALIVE == 0 {
+        let n = fwd.nextseq.filter(|&n| n != 0);
+        let not_advanced =
+            n.is_some_and(|n| lt(seq, n) && !(seglen > 1 && n.wrapping_sub(1) == seq));
+        let since_ack = now - rev.lastack_time;
+        let since_next = now - fwd.nextseq_time;
+        let ooo_thres = conv.initial_rtt.filter(|&r| r > 0).unwrap_or(3_000_000);
+        let syn_fin = u32::from(flags & (TH_SYN | TH_FIN) != 0);
+        if seglen > 0
+            && rev
+                .lastack
+                .is_some_and(|la| la != 0 && !gt(seq.wrapping_add(seglen), la))
+        {
+            ta.flags |= SPURIOUS_RETRANSMISSION;
+        } else if not_advanced
+            && rev.dupacknum >= 2
+            && rev.lastack == Some(seq)
+            && since_ack < 20_000_000
+        {
+            ta.flags |= FAST_RETRANSMISSION;
+        } else if not_advanced
+            && since_next < ooo_thres
+            && n != Some(seq.wrapping_add(seglen).wrapping_add(syn_fin))
+        {
+            ta.flags |= OUT_OF_ORDER;
+        } else if not_advanced {
+            ta.flags |= RETRANSMISSION;
         }
     }
 

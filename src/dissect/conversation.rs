@@ -863,27 +863,16 @@ fn analyze(
         fwd.dupacknum = 0;
     }
 
-    // An ACK beyond anything seen in the other direction. The boundary then jumps to the
-    // other direction's next sequence number; if it cannot, only the first ACK of a run
-    // is flagged.
-    if let Some(m) = rev.maxseqtobeacked.filter(|&m| m != 0) {
+    // An ACK beyond anything seen in the other direction. (packet-tcp.c also lets a run of
+    // such ACKs flag only once via the duplicate ACK counter; on the SMTP captures that
+    // disagreed with tshark more often than this simpler form.)
+    if let Some(m) = rev.maxseqtobeacked {
         if gt(ack, m) && flags & TH_ACK != 0 {
-            match rev.nextseq {
-                Some(n) if m > n => {
-                    rev.maxseqtobeacked = Some(n);
-                    ta.flags |= ACK_LOST_PACKET;
-                }
-                _ => {
-                    if rev.dupacknum == 0 {
-                        ta.flags |= ACK_LOST_PACKET;
-                    }
-                    rev.dupacknum = -1;
-                }
-            }
+            ta.flags |= ACK_LOST_PACKET;
+            rev.maxseqtobeacked = rev.nextseq;
         }
     }
 
-    // Retransmission, fast retransmission, spurious retransmission, out of order.
     // Spurious is checked first and needs no known next sequence number; a segment of more
     // than one byte starting one below it (after a zero window probe) is new data.
     if (seglen > 0 || flags & (TH_SYN | TH_FIN) != 0) && ta.flags & KEEP_ALIVE == 0 {

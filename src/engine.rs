@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use crate::capture::{CaptureError, CaptureReader, FrameBatch, FrameRef};
 use crate::dissect::conversation::Conversations;
 use crate::dissect::reassembly::{self, ReassemblyStats};
+use crate::dissect::icmp_tracker::IcmpTracker;
 use crate::dissect::ip_reassembly::Ipv4Reassembly;
 use crate::dissect::{self, Buffers, FrameTimes, Interest, Packet};
 use crate::filter::Filter;
@@ -114,6 +115,8 @@ fn needs_conversations(interest: &Interest) -> bool {
                 || a.starts_with("tcp.segment")
                 || a.starts_with("tcp.reassembled")
                 || matches!(proto, "smtp" | "imf" | "tls" | "data-text-lines")
+                // Lists the layers the stateful pass adds (`smtp`).
+                || a == "frame.protocols"
         })
 }
 
@@ -121,7 +124,7 @@ fn needs_conversations(interest: &Interest) -> bool {
 fn needs_two_passes(interest: &Interest) -> bool {
     interest.is_all()
         || interest.fields().any(|f| {
-            matches!(registry::def(f).abbrev, "tcp.reassembled_in" | "smtp.data.reassembled.in" | "ip.reassembled_in")
+            matches!(registry::def(f).abbrev, "tcp.reassembled_in" | "smtp.data.reassembled.in" | "ip.reassembled_in" | "icmp.resp_in")
         })
 }
 
@@ -131,6 +134,9 @@ struct State {
     defrag: Ipv4Reassembly,
     /// Pass 1's defragmentation, which knows where each fragment ended up.
     defrag_first_pass: Option<Ipv4Reassembly>,
+    /// ICMP echo request/reply matching, and pass 1's (which knows the replies to come).
+    icmp: IcmpTracker,
+    icmp_first_pass: Option<IcmpTracker>,
     conversations_needed: bool,
 }
 
@@ -193,6 +199,10 @@ fn pass(
             if let Some(first) = &state.defrag_first_pass {
                 first.annotate(p, interest);
             }
+            state.icmp.process(p, interest);
+            if let Some(first) = &state.icmp_first_pass {
+                first.annotate(p, interest);
+            }
             if state.conversations_needed {
                 state.conversations.process(p, interest);
                 dissect::finish_protocols(p, interest);
@@ -238,6 +248,8 @@ pub fn run_file(path: &Path, filter: Option<&Filter>, opts: &Options, sink: &mut
         conversations: Conversations::with_options(opts.dissection.clone()),
         defrag: Ipv4Reassembly::new(),
         defrag_first_pass: None,
+        icmp: IcmpTracker::new(),
+        icmp_first_pass: None,
         conversations_needed: opts.columns || needs_conversations(&interest),
     };
     let mut report = Report::default();
@@ -247,6 +259,7 @@ pub fn run_file(path: &Path, filter: Option<&Filter>, opts: &Options, sink: &mut
         pass(path, None, &Interest::none(), opts, &mut state, None, &mut first)?;
         state.conversations.second_pass();
         state.defrag_first_pass = Some(std::mem::replace(&mut state.defrag, Ipv4Reassembly::new()));
+        state.icmp_first_pass = Some(std::mem::take(&mut state.icmp));
     }
     pass(path, filter, &interest, opts, &mut state, Some(sink), &mut report)?;
     report.reassembly = state.conversations.reassembly_stats();

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 
 use crate::capture::{CaptureError, CaptureReader, FrameBatch, FrameRef};
 use crate::dissect::conversation::Conversations;
+use crate::dissect::icmp_tracker::IcmpTracker;
 use crate::dissect::ip_reassembly::Ipv4Reassembly;
 use crate::dissect::reassembly::{self, ReassemblyStats};
 use crate::dissect::{self, Buffers, FrameTimes, Interest, Packet};
@@ -134,6 +135,8 @@ fn needs_conversations(interest: &Interest) -> bool {
                 || a.starts_with("tcp.segment")
                 || a.starts_with("tcp.reassembled")
                 || matches!(proto, "smtp" | "imf" | "tls" | "data-text-lines")
+                // Lists the layers the stateful pass adds (`smtp`).
+                || a == "frame.protocols"
         })
 }
 
@@ -148,6 +151,7 @@ fn needs_two_passes(interest: &Interest) -> bool {
                     | "ip.reassembled_in"
                     | "tcp.completeness"
                     | "tcp.analysis.initial_rtt"
+                    | "icmp.resp_in"
             )
         })
 }
@@ -158,6 +162,9 @@ struct State {
     defrag: Ipv4Reassembly,
     /// Pass 1's defragmentation, which knows where each fragment ended up.
     defrag_first_pass: Option<Ipv4Reassembly>,
+    /// ICMP echo request/reply matching, and pass 1's (which knows the replies to come).
+    icmp: IcmpTracker,
+    icmp_first_pass: Option<IcmpTracker>,
     conversations_needed: bool,
     /// The fields asked for need the stateful pass (not only the columns).
     conversations_for_interest: bool,
@@ -232,6 +239,10 @@ fn pass(
             if let Some(first) = &state.defrag_first_pass {
                 first.annotate(p, interest);
             }
+            state.icmp.process(p, interest);
+            if let Some(first) = &state.icmp_first_pass {
+                first.annotate(p, interest);
+            }
             if conversations {
                 state.conversations.process(p, interest);
                 dissect::finish_protocols(p, interest);
@@ -301,6 +312,8 @@ pub fn run_source(
         conversations: Conversations::with_options(opts.dissection.clone()),
         defrag: Ipv4Reassembly::new(),
         defrag_first_pass: None,
+        icmp: IcmpTracker::new(),
+        icmp_first_pass: None,
         conversations_needed: opts.columns || needs_conversations(&interest),
         conversations_for_interest: needs_conversations(&interest),
     };
@@ -323,6 +336,7 @@ pub fn run_source(
         }
         state.conversations.second_pass();
         state.defrag_first_pass = Some(std::mem::replace(&mut state.defrag, Ipv4Reassembly::new()));
+        state.icmp_first_pass = Some(std::mem::take(&mut state.icmp));
     }
     pass(
         open,

@@ -97,7 +97,11 @@ pub fn known_differences() -> Vec<(String, String, String)> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .filter_map(|l| {
             let mut c = l.splitn(3, '\t');
-            Some((c.next()?.to_string(), c.next()?.to_string(), c.next()?.to_string()))
+            Some((
+                c.next()?.to_string(),
+                c.next()?.to_string(),
+                c.next()?.to_string(),
+            ))
         })
         .collect()
 }
@@ -106,7 +110,11 @@ pub fn known_differences() -> Vec<(String, String, String)> {
 /// every known difference of this table must still differ. Prints the agreement figures.
 pub fn assert_agreement(name: &str, rows: &[FrameRow]) {
     let known = known_differences();
-    let is_known = |r: &FrameRow| known.iter().any(|(c, f, _)| *c == r.capture && *f == r.filter);
+    let is_known = |r: &FrameRow| {
+        known
+            .iter()
+            .any(|(c, f, _)| *c == r.capture && *f == r.filter)
+    };
     let mut unexplained = Vec::new();
     let mut known_rows = 0;
     let mut fixed = Vec::new();

@@ -131,6 +131,9 @@ fn a_query_then_show_and_fields() {
         .unwrap();
     // A first screenful of 2, then the count of the rest (tshark: 8 frames; lines 6 and 8 first).
     p.send_line(":limit 2").unwrap();
+    // Wait for the answer: a line typed ahead while rustyline is not reading is echoed raw and
+    // its redraw can split the lines expected below.
+    p.expect("showing up to 2 frames per answer").unwrap();
     p.send_line("tcp.dstport == 25 && tcp.len == 1").unwrap();
     p.expect("    6   0.851798    127.0.0.1 → 127.0.0.1    TCP 67 58998 → 25 [PSH, ACK] Seq=1 Ack=38 Win=65536 Len=1 TSval=1763828151 TSecr=2397917622 [TCP segment of a reassembled PDU]").unwrap();
     p.expect("    8   0.972027    127.0.0.1 → 127.0.0.1    TCP 67 58998 → 25 [PSH, ACK] Seq=2 Ack=38 Win=65536 Len=1 TSval=1763828271 TSecr=2397918473 [TCP segment of a reassembled PDU]").unwrap();

@@ -131,6 +131,9 @@ fn a_query_then_show_and_fields() {
         .unwrap();
     // A first screenful of 2, then the count of the rest (tshark: 8 frames; lines 6 and 8 first).
     p.send_line(":limit 2").unwrap();
+    // Wait for the answer: a line typed ahead while rustyline is not reading is echoed raw and
+    // its redraw can split the lines expected below.
+    p.expect("showing up to 2 frames per answer").unwrap();
     p.send_line("tcp.dstport == 25 && tcp.len == 1").unwrap();
     p.expect("    6   0.851798    127.0.0.1 → 127.0.0.1    TCP 67 58998 → 25 [PSH, ACK] Seq=1 Ack=38 Win=65536 Len=1 TSval=1763828151 TSecr=2397917622 [TCP segment of a reassembled PDU]").unwrap();
     p.expect("    8   0.972027    127.0.0.1 → 127.0.0.1    TCP 67 58998 → 25 [PSH, ACK] Seq=2 Ack=38 Win=65536 Len=1 TSval=1763828271 TSecr=2397918473 [TCP segment of a reassembled PDU]").unwrap();
@@ -201,5 +204,81 @@ fn the_seed_smtp_lab_as_a_transcript() {
         checked += 1;
     }
     assert!(checked > 50, "only {checked} lines checked");
+    quit(p);
+}
+
+const FULL: &str = "fixtures/lab/lab_smtp_full_session.pcap";
+
+#[test]
+fn smtp_transactions_in_the_current_format() {
+    let h = history("smtp");
+    let mut p = spawn(&[FULL], &h);
+    p.send_line(":format tsv").unwrap();
+    p.expect("tables print as tsv").unwrap();
+    p.send_line(":smtp").unwrap();
+    // Values from tshark 4.0.17's smtp.*/imf.* fields (tests/data/smtp_log/lab_smtp_full_session.pcap.tsv,
+    // made by tools/oracle/make_smtp_log.sh): stream 0 sends MAIL in frames 19 and 43, stream 1 in
+    // frame 74; the replies to each message's end are in frames 38, 47 and 84.
+    p.expect("ts\tstream\tn\tclient\tserver\thelo\tmail_from\trcpt_to\treplies")
+        .unwrap();
+    p.expect("\t0\t1\t127.0.0.1:45492\t127.0.0.1:25\tclient.lab.example\talice@lab.example\tbob@lab.example,carol@lab.example\t")
+        .unwrap();
+    p.expect("\tWireshark SMTP lab - message with attachment\tMon, 06 Jan 2025 10:00:00 +0000\t<lab-0001@client.lab.example>\t")
+        .unwrap();
+    p.expect("\t0\t2\t127.0.0.1:45492\t127.0.0.1:25\tclient.lab.example\talice@lab.example\tdave@lab.example,erin@lab.example\t")
+        .unwrap();
+    p.expect("\tsecond message (pipelined envelope)\t").unwrap();
+    p.expect("\tbob@lab.example\talice@lab.example\t").unwrap();
+    p.expect("\treply\tMon, 06 Jan 2025 10:02:00 +0000\t<lab-0003@client.lab.example>\t")
+        .unwrap();
+    p.expect("3 transactions").unwrap();
+    // A filter keeps only the frames it matches: stream 1's transaction alone.
+    p.send_line(":smtp tcp.stream == 1").unwrap();
+    p.expect("\t1\t1\t").unwrap();
+    p.expect("1 transactions").unwrap();
+    // :limit cuts the table like a packet list.
+    p.send_line(":limit 1").unwrap();
+    p.expect("showing up to 1 frames per answer").unwrap();
+    p.send_line(":smtp").unwrap();
+    p.expect("… and 2 more").unwrap();
+    p.expect("3 transactions").unwrap();
+    quit(p);
+}
+
+/// Expect every non-empty line of a tshark follow report, in order.
+fn expect_report(p: &mut Pty, file: &str) -> usize {
+    let report = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+    let mut checked = 0;
+    for line in report.lines().filter(|l| !l.is_empty()) {
+        p.expect(line).unwrap();
+        checked += 1;
+    }
+    checked
+}
+
+#[test]
+fn follow_a_stream_as_tshark() {
+    let h = history("follow");
+    let mut p = spawn(&[FULL], &h);
+    // `tshark -q -z follow,tcp,ascii|hex,0` (tests/data/follow/, made by tools/oracle/make_follow.sh).
+    p.send_line(":follow 0").unwrap();
+    let n = expect_report(
+        &mut p,
+        "tests/data/follow/lab_smtp_full_session.pcap.0.ascii.txt",
+    );
+    assert!(n > 100, "only {n} lines checked");
+    // Tab completes the style.
+    p.send(":follow 0 he\t").unwrap();
+    p.expect(":follow 0 hex").unwrap();
+    p.send_line("").unwrap();
+    let n = expect_report(
+        &mut p,
+        "tests/data/follow/lab_smtp_full_session.pcap.0.hex.txt",
+    );
+    assert!(n > 300, "only {n} lines checked");
+    p.send_line(":follow x").unwrap();
+    p.expect("usage: :follow STREAM [ascii|hex|raw]").unwrap();
+    p.send_line(":help follow").unwrap();
+    p.expect("TCP stream STREAM's two directions").unwrap();
     quit(p);
 }

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use crate::dissect::Interest;
 use crate::engine::{self, Flow, Match, Options, RunError, Sink};
-use crate::filter;
+use crate::filter::{self, Filter, FilterError};
 use crate::registry::{self, FieldId};
 
 /// What `--format` asks for.
@@ -299,9 +299,42 @@ pub fn render(conv: &Conversation, stream: u64, style: Style) -> String {
     out
 }
 
-struct FollowSink {
+/// Builds the [`Conversation`] from the frames of one TCP stream, handed to it in frame order
+/// (run it with [`stream_filter`] and [`interest`]).
+pub struct FollowSink {
     conv: Conversation,
     len: FieldId,
+}
+
+impl FollowSink {
+    pub fn new() -> FollowSink {
+        FollowSink {
+            conv: Conversation::default(),
+            len: registry::id("tcp.len"),
+        }
+    }
+
+    pub fn into_conversation(self) -> Conversation {
+        self.conv
+    }
+}
+
+impl Default for FollowSink {
+    fn default() -> Self {
+        FollowSink::new()
+    }
+}
+
+/// The frames of one conversation: `tcp.stream == N`.
+pub fn stream_filter(stream: u64) -> Result<Filter, FilterError> {
+    filter::compile(&format!("tcp.stream == {stream}"))
+}
+
+/// The fields [`FollowSink`] reads besides the transport.
+pub fn interest() -> Interest {
+    let mut i = Interest::none();
+    i.add(registry::id("tcp.len"));
+    i
 }
 
 impl Sink for FollowSink {
@@ -335,21 +368,14 @@ impl Sink for FollowSink {
 
 /// The conversation `tcp.stream == stream` of a capture.
 pub fn follow(path: &Path, stream: u64) -> Result<Conversation, RunError> {
-    let f = filter::compile(&format!("tcp.stream == {stream}"))
-        .map_err(|e| RunError::Output(io::Error::other(e.message)))?;
-    let len = registry::id("tcp.len");
-    let mut output = Interest::none();
-    output.add(len);
+    let f = stream_filter(stream).map_err(|e| RunError::Output(io::Error::other(e.message)))?;
     let opts = Options {
-        output,
+        output: interest(),
         ..Options::default()
     };
-    let mut sink = FollowSink {
-        conv: Conversation::default(),
-        len,
-    };
+    let mut sink = FollowSink::new();
     engine::run_file(path, Some(&f), &opts, &mut sink)?;
-    Ok(sink.conv)
+    Ok(sink.into_conversation())
 }
 
 /// Run the command; returns the exit code. `raw` output is the bytes themselves, both directions

@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::app::{follow, smtp};
 use crate::capture::{CaptureWriter, OutputFormat, RecordKind, WriteOptions};
 use crate::dissect::display::field_text;
 use crate::dissect::Interest;
@@ -36,6 +37,8 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp { name: "decode-as", usage: ":decode-as tcp.port==N,smtp", help: "Dissect a TCP port as SMTP (as tshark -d)." },
     CommandHelp { name: "limit", usage: ":limit N", help: "Show the first N frames or rows of an answer." },
     CommandHelp { name: "format", usage: ":format table|tsv|csv|json", help: "How :fields prints its table." },
+    CommandHelp { name: "smtp", usage: ":smtp [FILTER]", help: "One row per SMTP mail transaction (as wiresift smtp), from the frames the filter matches, in the :format." },
+    CommandHelp { name: "follow", usage: ":follow STREAM [ascii|hex|raw]", help: "TCP stream STREAM's two directions, as tshark -z follow,tcp,ascii|hex|raw,STREAM." },
     CommandHelp { name: "save", usage: ":save FILE [FILTER]", help: "Write the matching frames (all without a filter) to a new capture (pcap if FILE ends in .pcap, else pcapng)." },
     CommandHelp { name: "help", usage: ":help [COMMAND]", help: "This list, or one command's help." },
     CommandHelp { name: "quit", usage: ":quit", help: "Leave (Ctrl-D does too)." },
@@ -149,6 +152,8 @@ pub fn execute(session: &mut Session, out: &mut dyn Write, line: &str) -> io::Re
             }
         }
         "save" => save(session, out, args)?,
+        "smtp" => smtp_log(session, out, args)?,
+        "follow" => follow_stream(session, out, args)?,
         _ => {
             let known: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
             let near = known
@@ -573,4 +578,180 @@ fn save(session: &Session, out: &mut dyn Write, args: &str) -> io::Result<()> {
         Ok(n) => writeln!(out, "wrote {n} frames to {file}"),
         Err(e) => writeln!(out, "wiresift: {file}: {e}"),
     }
+}
+
+/// Builds each capture's SMTP transactions from the frames it is handed.
+struct SmtpSink {
+    /// Finished captures: (path when several are open, transactions).
+    done: Vec<(Option<String>, Vec<smtp::Transaction>)>,
+    current: Option<(Option<String>, smtp::Builder)>,
+}
+
+impl SmtpSink {
+    fn finish_current(&mut self) {
+        if let Some((path, b)) = self.current.take() {
+            self.done.push((path, b.finish()));
+        }
+    }
+}
+
+impl Sink for SmtpSink {
+    fn frame(&mut self, m: &Match) -> io::Result<Flow> {
+        if let Some((_, b)) = &mut self.current {
+            b.frame(m.packet);
+        }
+        Ok(Flow::Continue)
+    }
+}
+
+impl FileSink for SmtpSink {
+    fn start(&mut self, capture: &Capture, several: bool) {
+        // Stream numbers are per file: each capture gets its own builder.
+        self.finish_current();
+        let path = several.then(|| capture.path.display().to_string());
+        self.current = Some((path, smtp::Builder::default()));
+    }
+}
+
+/// `:smtp [FILTER]`: the transaction table of `wiresift smtp`.
+fn smtp_log(session: &Session, out: &mut dyn Write, args: &str) -> io::Result<()> {
+    let Some(f) = optional_filter(out, args)? else {
+        return Ok(());
+    };
+    if no_captures(out, session)? {
+        return Ok(());
+    }
+    let opts = Options {
+        output: smtp::interest(),
+        ..session.options()
+    };
+    let mut sink = SmtpSink {
+        done: Vec::new(),
+        current: None,
+    };
+    let mut problems = Vec::new();
+    let (cancelled, took) = timed(|| {
+        session.run(f.as_ref(), &opts, &mut sink, &mut |c, r| {
+            answer_report(&mut problems, c, r).map(|_| ())
+        })
+    });
+    if cancelled? {
+        return writeln!(out, "cancelled ({})", elapsed_text(took));
+    }
+    sink.finish_current();
+    let several = session.captures.len() > 1;
+    let mut rows = Vec::new();
+    let mut total = 0usize;
+    for (path, txns) in &sink.done {
+        total += txns.len();
+        for t in txns {
+            if rows.len() < session.limit {
+                let mut r = smtp::row(t);
+                if let Some(p) = path {
+                    r.insert(0, p.clone());
+                }
+                rows.push(r);
+            }
+        }
+    }
+    let mut headers = smtp::HEADERS.to_vec();
+    if several {
+        headers.insert(0, "capture");
+    }
+    let table = TableOptions {
+        format: session.format,
+        header: true,
+    };
+    let mut w = &mut *out;
+    write_table(&mut w, &headers, &rows, table)?;
+    let more = total.saturating_sub(rows.len());
+    if more > 0 {
+        writeln!(out, "… and {more} more")?;
+    }
+    for p in &problems {
+        writeln!(out, "wiresift: {p}")?;
+    }
+    writeln!(out, "{total} transactions ({})", elapsed_text(took))
+}
+
+/// Follows one TCP stream in each capture.
+struct FollowSinks {
+    done: Vec<(PathBuf, follow::Conversation)>,
+    current: Option<(PathBuf, follow::FollowSink)>,
+}
+
+impl FollowSinks {
+    fn finish_current(&mut self) {
+        if let Some((path, s)) = self.current.take() {
+            self.done.push((path, s.into_conversation()));
+        }
+    }
+}
+
+impl Sink for FollowSinks {
+    fn frame(&mut self, m: &Match) -> io::Result<Flow> {
+        match &mut self.current {
+            Some((_, s)) => s.frame(m),
+            None => Ok(Flow::Continue),
+        }
+    }
+}
+
+impl FileSink for FollowSinks {
+    fn start(&mut self, capture: &Capture, _several: bool) {
+        self.finish_current();
+        self.current = Some((capture.path.clone(), follow::FollowSink::new()));
+    }
+}
+
+/// `:follow STREAM [ascii|hex|raw]`: tshark's "Follow TCP Stream" report.
+fn follow_stream(session: &Session, out: &mut dyn Write, args: &str) -> io::Result<()> {
+    const USAGE: &str = "usage: :follow STREAM [ascii|hex|raw] (STREAM is a tcp.stream number)";
+    let mut words = args.split_whitespace();
+    let Some(Ok(stream)) = words.next().map(str::parse::<u64>) else {
+        return writeln!(out, "{USAGE}");
+    };
+    let style = match words.next() {
+        None | Some("ascii") => follow::Style::Ascii,
+        Some("hex") => follow::Style::Hex,
+        Some("raw") => follow::Style::Raw,
+        Some(_) => return writeln!(out, "{USAGE}"),
+    };
+    if words.next().is_some() {
+        return writeln!(out, "{USAGE}");
+    }
+    if no_captures(out, session)? {
+        return Ok(());
+    }
+    let f = match follow::stream_filter(stream) {
+        Ok(f) => f,
+        Err(e) => return writeln!(out, "{}", e.message),
+    };
+    let opts = Options {
+        output: follow::interest(),
+        ..session.options()
+    };
+    let mut sink = FollowSinks {
+        done: Vec::new(),
+        current: None,
+    };
+    let mut problems = Vec::new();
+    let cancelled = session.run(Some(&f), &opts, &mut sink, &mut |c, r| {
+        answer_report(&mut problems, c, r).map(|_| ())
+    })?;
+    if cancelled {
+        return writeln!(out, "cancelled");
+    }
+    sink.finish_current();
+    let several = sink.done.len() > 1;
+    for (path, conv) in &sink.done {
+        if several {
+            writeln!(out, "{}:", path.display())?;
+        }
+        write!(out, "{}", follow::render(conv, stream, style))?;
+    }
+    for p in &problems {
+        writeln!(out, "wiresift: {p}")?;
+    }
+    Ok(())
 }

@@ -11,6 +11,9 @@ const FUNCTIONS: &[&str] = &[
     "len", "count", "lower", "upper", "string", "max", "min", "abs",
 ];
 
+/// What `:follow STREAM` can show.
+const FOLLOW_STYLES: &[&str] = &["ascii", "hex", "raw"];
+
 /// Operators and keywords spelled as words.
 const WORDS: &[&str] = &[
     "and", "or", "xor", "not", "contains", "matches", "in", "eq", "ne", "gt", "ge", "lt", "le",
@@ -45,6 +48,22 @@ fn names(prefix: &str) -> Vec<&'static str> {
     out
 }
 
+/// `:follow STREAM <Tab>`: the styles.
+fn follow_styles(line: &str, start: usize, word: &str) -> Option<Vec<String>> {
+    let before = line.get(..start)?.strip_prefix(":follow")?;
+    let words: Vec<&str> = before.split_whitespace().collect();
+    if !before.starts_with(char::is_whitespace) || words.len() != 1 {
+        return None;
+    }
+    Some(
+        FOLLOW_STYLES
+            .iter()
+            .filter(|s| s.starts_with(word))
+            .map(|s| s.to_string())
+            .collect(),
+    )
+}
+
 /// Completions of the word under the cursor: (its start, replacements).
 pub fn complete(line: &str, pos: usize) -> (usize, Vec<String>) {
     let start = word_start(line, pos);
@@ -57,6 +76,9 @@ pub fn complete(line: &str, pos: usize) -> (usize, Vec<String>) {
             .collect();
         c.sort();
         return (start, c);
+    }
+    if let Some(styles) = follow_styles(line, start, word) {
+        return (start, styles);
     }
     if word.is_empty() {
         return (start, Vec::new());
@@ -116,6 +138,22 @@ mod tests {
     fn commands_complete_at_the_start() {
         let (_, c) = complete(":sh", 3);
         assert_eq!(c, vec![":show".to_string()]);
+    }
+
+    #[test]
+    fn follow_completes_its_styles() {
+        let (_, c) = complete(":fol", 4);
+        assert_eq!(c, vec![":follow".to_string()]);
+        let (start, c) = complete(":follow 0 h", 11);
+        assert_eq!((start, c), (10, vec!["hex".to_string()]));
+        let (_, c) = complete(":follow 3 ", 10);
+        assert_eq!(c, vec!["ascii", "hex", "raw"]);
+        // Not in place of the stream number, nor after the style.
+        assert!(!complete(":follow a", 9).1.contains(&"ascii".to_string()));
+        assert!(complete(":follow 0 hex a", 15)
+            .1
+            .iter()
+            .all(|w| w != "ascii"));
     }
 
     #[test]

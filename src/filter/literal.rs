@@ -717,73 +717,75 @@ fn parse_legacy(body: &str) -> Option<Civil> {
 // ---------------------------------------------------------------------------------------------
 // Bytes and hardware addresses
 
-/// A byte string: `aa:bb:cc`, `aa-bb`, `aa.bb`, `aabb.ccdd.eeff`, unseparated `00016c`, a leading
-/// `:` forcing bytes (`:fc`). One separator kind per literal; groups of one or two hex digits
-/// when separated (four in the dotted MAC form).
+/// A byte string as tshark 4.0 reads one (`hex_str_to_bytes(s, bytes, FALSE)` in
+/// epan/strutil.c, called by `bytes_from_literal` in epan/ftypes/ftype-bytes.c): hex digits
+/// are taken four, two or one at a time, each group optionally followed by one separator
+/// (`:`, `-` or `.`; the kind may change within a literal). So `aa:bb`, `4548.4c4f`,
+/// `45.48-4c`, `454` (0x45 0x04), `1` (0x01) and `0` are all byte strings. A leading `:`
+/// (which forces bytes in the scanner) is dropped first.
 pub fn parse_byte_string(w: &str) -> Option<Vec<u8>> {
-    let w = w.strip_prefix(':').unwrap_or(w);
+    let w = w.strip_prefix(':').unwrap_or(w).as_bytes();
     if w.is_empty() {
         return None;
     }
-    let sep = w.chars().find(|c| matches!(c, ':' | '-' | '.'));
-    let hex = |s: &str| -> Option<Vec<u8>> {
-        if s.is_empty() || !s.len().is_multiple_of(2) || !s.chars().all(|c| c.is_ascii_hexdigit()) {
-            return None;
+    let is_sep = |c: Option<&u8>| matches!(c, Some(b':' | b'-' | b'.'));
+    let nibble = |c: Option<&u8>| c.and_then(|&c| (c as char).to_digit(16)).map(|d| d as u8);
+    let mut out = Vec::with_capacity(w.len() / 2 + 1);
+    let mut i = 0;
+    while i < w.len() {
+        let digits = w
+            .get(i..)
+            .unwrap_or(&[])
+            .iter()
+            .take(4)
+            .take_while(|c| c.is_ascii_hexdigit())
+            .count();
+        let take = match digits {
+            4 => 4,
+            2 | 3 => 2,
+            // One digit stands alone only before a separator or at the end.
+            1 if i + 1 == w.len() || is_sep(w.get(i + 1)) => 1,
+            _ => return None,
+        };
+        if take == 1 {
+            out.push(nibble(w.get(i))?);
+        } else {
+            for k in (0..take).step_by(2) {
+                out.push(nibble(w.get(i + k))? << 4 | nibble(w.get(i + k + 1))?);
+            }
         }
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-            .collect()
-    };
-    match sep {
-        None => hex(w),
-        Some(sep) => {
-            let groups: Vec<&str> = w.split(sep).collect();
-            if groups.iter().any(|g| g.contains([':', '-', '.'])) {
-                return None;
-            }
-            // `aabb.ccdd.eeff`: Cisco-style groups of four.
-            if sep == '.' && groups.len() == 3 && groups.iter().all(|g| g.len() == 4) {
-                return hex(&groups.concat());
-            }
-            let mut out = Vec::with_capacity(groups.len());
-            for g in groups {
-                if g.is_empty() || g.len() > 2 || !g.chars().all(|c| c.is_ascii_hexdigit()) {
-                    return None;
-                }
-                out.push(u8::from_str_radix(g, 16).ok()?);
-            }
-            Some(out)
+        i += take;
+        if is_sep(w.get(i)) {
+            i += 1;
         }
     }
+    Some(out)
 }
 
 fn convert_bytes(lit: Lit<'_>) -> Result<Converted, LitError> {
     match lit {
         Lit::Str(s) => ok(Const::Bytes(s.to_vec())),
         Lit::Char(c) => ok(Const::Bytes(char_bytes(c))),
-        Lit::Word(w) => {
-            if w.starts_with("0x") || w.starts_with("0X") {
-                // A single hex integer is one byte; anything wider is not a byte string (4.0).
-                return match parse_int(w) {
-                    Some(v) if (0..=0xff).contains(&v) => ok(Const::Bytes(vec![v as u8])),
-                    _ => Err(LitError::new(format!(
-                        "\"{w}\" is not a valid byte string."
-                    ))),
-                };
-            }
-            match parse_byte_string(w) {
-                Some(b) => ok(Const::Bytes(b)),
-                None => Err(LitError::new(format!(
-                    "\"{w}\" is not a valid byte string."
-                ))),
-            }
-        }
+        Lit::Word(w) => byte_literal(w)
+            .map(|b| Converted::plain(Const::Bytes(b)))
+            .map_err(|shown| LitError::new(format!("\"{shown}\" is not a valid byte string."))),
     }
 }
 
+/// `byte_array_from_literal` (ftype-bytes.c, 4.0): `0x48` is one byte, but the `0x` is dropped
+/// only from a 4-character literal (a wider integer would need a byte order). On failure, the
+/// text tshark names: the literal without that `0x`.
+fn byte_literal(w: &str) -> Result<Vec<u8>, &str> {
+    let w = match w.as_bytes() {
+        [b'0', b'x' | b'X', _, _] => w.get(2..).unwrap_or(w),
+        _ => w,
+    };
+    parse_byte_string(w).ok_or(w)
+}
+
 fn parse_ether(w: &str) -> Result<[u8; 6], LitError> {
-    let bytes = parse_byte_string(w)
+    let bytes = byte_literal(w)
+        .ok()
         .ok_or_else(|| LitError::new(format!("\"{w}\" is not a valid Ethernet address.")))?;
     match bytes.len() {
         6 => {
@@ -1234,7 +1236,6 @@ mod tests {
         assert_eq!(b(":fc"), Ok(Const::Bytes(vec![0xfc])));
         assert_eq!(b("48"), Ok(Const::Bytes(vec![0x48])));
         assert_eq!(b("0x48"), Ok(Const::Bytes(vec![0x48])));
-        assert_eq!(b("0x0"), Ok(Const::Bytes(vec![0])));
         assert_eq!(
             b("aabb.ccdd.eeff"),
             Ok(Const::Bytes(vec![0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff]))
@@ -1244,10 +1245,50 @@ mod tests {
             Err("\"0x4845\" is not a valid byte string.".into())
         );
         assert_eq!(b("zz"), Err("\"zz\" is not a valid byte string.".into()));
+    }
+
+    /// tshark 4.0 converts byte literals with `hex_str_to_bytes(s, bytes, FALSE)` (epan/strutil.c,
+    /// via `byte_array_from_literal` in epan/ftypes/ftype-bytes.c): groups of four, two or one hex
+    /// digits, any of `:` `-` `.` after each group. Every verdict below was checked with
+    /// `tshark -Y 'tcp.payload == <literal>'` (4.0.17); the values follow the C code by hand.
+    #[test]
+    fn byte_strings_as_hex_str_to_bytes_reads_them() {
+        let b = |w: &str| word("tcp.payload", w);
+        let bytes = |v: &[u8]| Ok(Const::Bytes(v.to_vec()));
+        // One hex digit is one byte: `eth.dst[0] & 1`, `tcp[13] & 2`, `data.data == 0`.
+        assert_eq!(b("1"), bytes(&[0x01]));
+        assert_eq!(b("2"), bytes(&[0x02]));
+        assert_eq!(b("0"), bytes(&[0x00]));
+        assert_eq!(b("a"), bytes(&[0x0a]));
+        // Four digits at a time, then two, then a lone digit at the end or before a separator.
+        assert_eq!(b("4548.4c4f"), bytes(&[0x45, 0x48, 0x4c, 0x4f]));
+        assert_eq!(b("454"), bytes(&[0x45, 0x04]));
+        assert_eq!(b("12345"), bytes(&[0x12, 0x34, 0x05]));
         assert_eq!(
-            b("aa:bb-cc"),
-            Err("\"aa:bb-cc\" is not a valid byte string.".into())
+            b("001122.334455"),
+            bytes(&[0, 0x11, 0x22, 0x33, 0x44, 0x55])
         );
+        assert_eq!(b("4-5-6"), bytes(&[4, 5, 6]));
+        assert_eq!(b("1.2.3.4"), bytes(&[1, 2, 3, 4]));
+        // The separator may change within a literal, and may end it.
+        assert_eq!(b("45.48-4c"), bytes(&[0x45, 0x48, 0x4c]));
+        assert_eq!(b("aa:bb-cc"), bytes(&[0xaa, 0xbb, 0xcc]));
+        assert_eq!(b("45-"), bytes(&[0x45]));
+        assert_eq!(b("ab-"), bytes(&[0xab]));
+        // Two separators in a row are not a byte string.
+        assert_eq!(
+            b("45::46"),
+            Err("\"45::46\" is not a valid byte string.".into())
+        );
+        // `0x` is dropped from 4-character literals only, and then the message names the rest.
+        assert_eq!(b("0xA4"), bytes(&[0xa4]));
+        assert_eq!(b("0XA4"), bytes(&[0xa4]));
+        assert_eq!(b("0x1"), Err("\"0x1\" is not a valid byte string.".into()));
+        assert_eq!(b("0x"), Err("\"0x\" is not a valid byte string.".into()));
+        assert_eq!(b("0xzz"), Err("\"zz\" is not a valid byte string.".into()));
+        // Any length.
+        let long = vec!["0d"; 300].join(":");
+        assert_eq!(b(&long), bytes(&[0x0d; 300]));
         assert_eq!(
             conv("tcp.payload", Lit::Str(b"HEAD")),
             Ok(Const::Bytes(b"HEAD".to_vec()))
@@ -1276,6 +1317,19 @@ mod tests {
                 "\"00:11:22:33:44:55:66\" contains too many bytes to be a valid Ethernet address."
                     .into()
             )
+        );
+        // tshark 4.0.17 reads a MAC as a byte string first: `0x01` is one byte, `0-1-2-3-4-5` six.
+        assert_eq!(
+            word("eth.dst", "0x01"),
+            Err("\"0x01\" contains too few bytes to be a valid Ethernet address.".into())
+        );
+        assert_eq!(
+            word("eth.src", "0-1-2-3-4-5"),
+            Ok(Const::Ether([0, 1, 2, 3, 4, 5]))
+        );
+        assert_eq!(
+            word("eth.src", "0x001122334455"),
+            Err("\"0x001122334455\" is not a valid Ethernet address.".into())
         );
         assert_eq!(
             conv("eth.src", Lit::Str(b"aa")),

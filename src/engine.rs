@@ -18,8 +18,8 @@ use rayon::prelude::*;
 
 use crate::capture::{CaptureError, CaptureReader, FrameBatch, FrameRef};
 use crate::dissect::conversation::Conversations;
-use crate::dissect::reassembly::{self, ReassemblyStats};
 use crate::dissect::ip_reassembly::Ipv4Reassembly;
+use crate::dissect::reassembly::{self, ReassemblyStats};
 use crate::dissect::{self, Buffers, FrameTimes, Interest, Packet};
 use crate::filter::Filter;
 use crate::registry;
@@ -65,7 +65,11 @@ impl Match<'_, '_> {
         if !self.frame.kind.has_time() {
             return None;
         }
-        let fine = self.frame.interface.and_then(|i| self.reader.interface(i)).is_some_and(|i| i.sub_microsecond());
+        let fine = self
+            .frame
+            .interface
+            .and_then(|i| self.reader.interface(i))
+            .is_some_and(|i| i.sub_microsecond());
         Some(if fine { 9 } else { 6 })
     }
 }
@@ -105,8 +109,15 @@ fn needs_conversations(interest: &Interest) -> bool {
         || interest.fields().any(|f| {
             let a = registry::def(f).abbrev;
             let proto = registry::def(f).protocol();
-            matches!(a, "tcp.stream" | "udp.stream" | "tcp.seq" | "tcp.ack" | "tcp.nxtseq" | "tcp.window_size")
-                || a.starts_with("tcp.analysis")
+            matches!(
+                a,
+                "tcp.stream"
+                    | "udp.stream"
+                    | "tcp.seq"
+                    | "tcp.ack"
+                    | "tcp.nxtseq"
+                    | "tcp.window_size"
+            ) || a.starts_with("tcp.analysis")
                 || a.starts_with("tcp.time")
                 || a.starts_with("udp.time")
                 || a.starts_with("tcp.completeness")
@@ -121,7 +132,10 @@ fn needs_conversations(interest: &Interest) -> bool {
 fn needs_two_passes(interest: &Interest) -> bool {
     interest.is_all()
         || interest.fields().any(|f| {
-            matches!(registry::def(f).abbrev, "tcp.reassembled_in" | "smtp.data.reassembled.in" | "ip.reassembled_in")
+            matches!(
+                registry::def(f).abbrev,
+                "tcp.reassembled_in" | "smtp.data.reassembled.in" | "ip.reassembled_in"
+            )
         })
 }
 
@@ -204,7 +218,10 @@ fn pass(
             pool.extend(packets.into_iter().map(Packet::into_buffers));
             continue;
         };
-        let matched: Vec<bool> = packets.par_iter().map(|p| filter.is_none_or(|f| f.matches(p))).collect();
+        let matched: Vec<bool> = packets
+            .par_iter()
+            .map(|p| filter.is_none_or(|f| f.matches(p)))
+            .collect();
         let first_ns = times.map_or(0, |t| t.first_ns);
         for ((p, m), frame) in packets.iter().zip(&matched).zip(batch.frames()) {
             report.frames += 1;
@@ -213,7 +230,12 @@ fn pass(
             }
             report.matched += 1;
             let flow = sink
-                .frame(&Match { packet: p, frame, reader: &reader, first_ns })
+                .frame(&Match {
+                    packet: p,
+                    frame,
+                    reader: &reader,
+                    first_ns,
+                })
                 .map_err(RunError::Output)?;
             if flow == Flow::Stop || opts.limit.is_some_and(|l| report.matched >= l) {
                 break 'batches;
@@ -229,7 +251,12 @@ fn pass(
 /// Fields that are only known after the fact (`tcp.reassembled_in`, `smtp.data.reassembled.in`,
 /// `ip.reassembled_in`) make it read the file twice, as `tshark -2` does: the first pass records
 /// where each segment and fragment ended up, the second shows it.
-pub fn run_file(path: &Path, filter: Option<&Filter>, opts: &Options, sink: &mut dyn Sink) -> Result<Report, RunError> {
+pub fn run_file(
+    path: &Path,
+    filter: Option<&Filter>,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Report, RunError> {
     let mut interest = opts.output.clone();
     if let Some(f) = filter {
         interest.union(f.interest());
@@ -244,11 +271,27 @@ pub fn run_file(path: &Path, filter: Option<&Filter>, opts: &Options, sink: &mut
     if needs_two_passes(&interest) {
         report.two_pass = true;
         let mut first = Report::default();
-        pass(path, None, &Interest::none(), opts, &mut state, None, &mut first)?;
+        pass(
+            path,
+            None,
+            &Interest::none(),
+            opts,
+            &mut state,
+            None,
+            &mut first,
+        )?;
         state.conversations.second_pass();
         state.defrag_first_pass = Some(std::mem::replace(&mut state.defrag, Ipv4Reassembly::new()));
     }
-    pass(path, filter, &interest, opts, &mut state, Some(sink), &mut report)?;
+    pass(
+        path,
+        filter,
+        &interest,
+        opts,
+        &mut state,
+        Some(sink),
+        &mut report,
+    )?;
     report.reassembly = state.conversations.reassembly_stats();
     report.defrag_evictions = state.defrag.evictions;
     Ok(report)

@@ -849,7 +849,7 @@ fn parse_ipv4_cidr(w: &str) -> Result<(u32, u8), AddrError> {
     let bits = match bits {
         None => 32,
         Some(b) => {
-            let n = digits_u32(b).ok_or_else(|| AddrError::Invalid(w.to_string()))?;
+            let n = netmask_bits(b)?;
             if n > 32 {
                 return Err(AddrError::Bits(format!(
                     "Netmask bits in a CIDR IPv4 address should be <= 32, not {n}"
@@ -872,7 +872,7 @@ fn parse_ipv6_cidr(w: &str) -> Result<(u128, u8), AddrError> {
     let bits = match bits {
         None => 128,
         Some(b) => {
-            let n = digits_u32(b).ok_or_else(|| AddrError::Invalid(w.to_string()))?;
+            let n = netmask_bits(b)?;
             if n > 128 {
                 return Err(AddrError::Bits(format!(
                     "Prefix in a IPv6 address should be <= 128, not {n}"
@@ -882,6 +882,16 @@ fn parse_ipv6_cidr(w: &str) -> Result<(u128, u8), AddrError> {
         }
     };
     Ok((u128::from(a), bits))
+}
+
+/// The bits after `/`: tshark 4.0 converts them as an unsigned integer literal (C's `strtoul`
+/// with base 0, in `ipv4_from_literal`/`ipv6_from_literal`), so `/07` is octal and `/08` is
+/// `"08" is not a valid number.`
+fn netmask_bits(b: &str) -> Result<u32, AddrError> {
+    parse_int(b)
+        .filter(|_| !b.is_empty() && b.bytes().all(|c| c.is_ascii_alphanumeric()))
+        .and_then(|v| u32::try_from(v).ok())
+        .ok_or_else(|| AddrError::Bits(format!("\"{b}\" is not a valid number.")))
 }
 
 /// The netmask for a prefix length.
@@ -1385,6 +1395,17 @@ mod tests {
         assert_eq!(
             word("ipv6.src", "::1/129"),
             Err("Prefix in a IPv6 address should be <= 128, not 129".into())
+        );
+        // tshark 4.0.17 reads the prefix length as a C integer: a leading 0 means octal.
+        assert_eq!(word("ip.addr", "10.0.0.0/07"), Ok(Const::Ipv4(0x0a00_0000, 7)));
+        assert_eq!(
+            word("ip.addr", "10.0.0.0/08"),
+            Err("\"08\" is not a valid number.".into())
+        );
+        assert_eq!(word("ipv6.addr", "::1/010"), Ok(Const::Ipv6(1, 8)));
+        assert_eq!(
+            word("ipv6.addr", "::1/08"),
+            Err("\"08\" is not a valid number.".into())
         );
         assert_eq!(v4_mask(8), 0xff00_0000);
         assert_eq!(v4_mask(0), 0);

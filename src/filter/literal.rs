@@ -522,6 +522,26 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The same instant with the date brought into range (`2020-02-30` → `2020-03-01`,
+/// `2020-02-00` → `2020-01-31`), via days since the epoch (Hinnant's inverse algorithm).
+fn roll_over(c: Civil) -> Civil {
+    let z = days_from_civil(c.year, c.month, c.day) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Civil {
+        year,
+        month,
+        day,
+        ..c
+    }
+}
+
 struct Civil {
     year: i64,
     month: u32,
@@ -560,13 +580,21 @@ pub fn parse_abs_time(text: &str) -> Result<i64, String> {
         }
         zone = Zone::Offset(0);
     }
-    if civil.month == 0
-        || civil.month > 12
-        || civil.day == 0
-        || civil.day > days_in_month(civil.year, civil.month)
-    {
+    let month_name = !body.starts_with(|c: char| c.is_ascii_digit());
+    if civil.month == 0 || civil.month > 12 || civil.day > 31 || (month_name && civil.day == 0) {
         return Err(invalid());
     }
+    if civil.day > days_in_month(civil.year, civil.month) {
+        // 4.0's ISO 8601 reader refuses `2020-02-30`, but its strptime fallback takes any day
+        // up to 31 and mktime() rolls it over (to March 1), as long as nothing but ` UTC`
+        // follows the clock; otherwise the fallback stops at the `T` or offset.
+        let attached = body.contains('T') || !matches!(zone, Zone::Local) && !utc_suffix;
+        if attached {
+            return Err("Unexpected data after time value.".to_string());
+        }
+    }
+    // Day 0 and days past the month's end roll over, as mktime() does.
+    let civil = roll_over(civil);
     if civil.hour > 23 || civil.minute > 59 || civil.second > 60 {
         return Err("Unexpected data after time value.".to_string());
     }
@@ -1131,6 +1159,22 @@ mod tests {
         // TZ=UTC in the test environment: local time is UTC. 2002-12-31 13:55:31 UTC = 1041342931.
         let base = 1_041_342_931_000_000_000i64;
         assert_eq!(parse_abs_time("2002-12-31 13:55:31"), Ok(base));
+        // Days past the month's end roll over as mktime() does, except after `T` or an offset
+        // (tshark 4.0.17 verdicts; 2020-03-01 00:00 UTC = 1583020800, 2020-01-31 = 1580428800).
+        let mar1 = Ok(1_583_020_800_000_000_000i64);
+        assert_eq!(parse_abs_time("2020-02-30 00:00:00"), mar1);
+        assert_eq!(parse_abs_time("2020-02-30"), mar1);
+        assert_eq!(parse_abs_time("Feb 30, 2020 00:00:00"), mar1);
+        assert_eq!(parse_abs_time("2020-02-30 00:00:00 UTC"), mar1);
+        assert_eq!(
+            parse_abs_time("2020-02-00T00:00:00Z"),
+            Ok(1_580_428_800_000_000_000)
+        );
+        let unexpected = Err("Unexpected data after time value.".to_string());
+        assert_eq!(parse_abs_time("2020-02-30T00:00:00Z"), unexpected);
+        assert_eq!(parse_abs_time("2020-02-31 00:00:00+01:00"), unexpected);
+        assert!(parse_abs_time("2020-02-32 00:00:00").is_err());
+        assert!(parse_abs_time("Feb 0, 2020 00:00:00").is_err());
         assert_eq!(parse_abs_time("2002-12-31T13:55:31Z"), Ok(base));
         assert_eq!(
             parse_abs_time("2002-12-31 13:55:31.3"),
@@ -1207,9 +1251,9 @@ mod tests {
             ))
         );
         assert_eq!(
-            parse_abs_time("2002-02-30 00:00:00"),
+            parse_abs_time("2002-02-32 00:00:00"),
             Err(format!(
-                "\"2002-02-30 00:00:00\" is not a valid absolute time. {ex}"
+                "\"2002-02-32 00:00:00\" is not a valid absolute time. {ex}"
             ))
         );
     }
@@ -1397,7 +1441,10 @@ mod tests {
             Err("Prefix in a IPv6 address should be <= 128, not 129".into())
         );
         // tshark 4.0.17 reads the prefix length as a C integer: a leading 0 means octal.
-        assert_eq!(word("ip.addr", "10.0.0.0/07"), Ok(Const::Ipv4(0x0a00_0000, 7)));
+        assert_eq!(
+            word("ip.addr", "10.0.0.0/07"),
+            Ok(Const::Ipv4(0x0a00_0000, 7))
+        );
         assert_eq!(
             word("ip.addr", "10.0.0.0/08"),
             Err("\"08\" is not a valid number.".into())

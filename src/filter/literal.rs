@@ -522,6 +522,26 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The same instant with the date brought into range (`2020-02-30` → `2020-03-01`,
+/// `2020-02-00` → `2020-01-31`), via days since the epoch (Hinnant's inverse algorithm).
+fn roll_over(c: Civil) -> Civil {
+    let z = days_from_civil(c.year, c.month, c.day) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Civil {
+        year,
+        month,
+        day,
+        ..c
+    }
+}
+
 struct Civil {
     year: i64,
     month: u32,
@@ -560,13 +580,21 @@ pub fn parse_abs_time(text: &str) -> Result<i64, String> {
         }
         zone = Zone::Offset(0);
     }
-    if civil.month == 0
-        || civil.month > 12
-        || civil.day == 0
-        || civil.day > days_in_month(civil.year, civil.month)
-    {
+    let month_name = !body.starts_with(|c: char| c.is_ascii_digit());
+    if civil.month == 0 || civil.month > 12 || civil.day > 31 || (month_name && civil.day == 0) {
         return Err(invalid());
     }
+    if civil.day > days_in_month(civil.year, civil.month) {
+        // 4.0's ISO 8601 reader refuses `2020-02-30`, but its strptime fallback takes any day
+        // up to 31 and mktime() rolls it over (to March 1), as long as nothing but ` UTC`
+        // follows the clock; otherwise the fallback stops at the `T` or offset.
+        let attached = body.contains('T') || !matches!(zone, Zone::Local) && !utc_suffix;
+        if attached {
+            return Err("Unexpected data after time value.".to_string());
+        }
+    }
+    // Day 0 and days past the month's end roll over, as mktime() does.
+    let civil = roll_over(civil);
     if civil.hour > 23 || civil.minute > 59 || civil.second > 60 {
         return Err("Unexpected data after time value.".to_string());
     }
@@ -717,73 +745,75 @@ fn parse_legacy(body: &str) -> Option<Civil> {
 // ---------------------------------------------------------------------------------------------
 // Bytes and hardware addresses
 
-/// A byte string: `aa:bb:cc`, `aa-bb`, `aa.bb`, `aabb.ccdd.eeff`, unseparated `00016c`, a leading
-/// `:` forcing bytes (`:fc`). One separator kind per literal; groups of one or two hex digits
-/// when separated (four in the dotted MAC form).
+/// A byte string as tshark 4.0 reads one (`hex_str_to_bytes(s, bytes, FALSE)` in
+/// epan/strutil.c, called by `bytes_from_literal` in epan/ftypes/ftype-bytes.c): hex digits
+/// are taken four, two or one at a time, each group optionally followed by one separator
+/// (`:`, `-` or `.`; the kind may change within a literal). So `aa:bb`, `4548.4c4f`,
+/// `45.48-4c`, `454` (0x45 0x04), `1` (0x01) and `0` are all byte strings. A leading `:`
+/// (which forces bytes in the scanner) is dropped first.
 pub fn parse_byte_string(w: &str) -> Option<Vec<u8>> {
-    let w = w.strip_prefix(':').unwrap_or(w);
+    let w = w.strip_prefix(':').unwrap_or(w).as_bytes();
     if w.is_empty() {
         return None;
     }
-    let sep = w.chars().find(|c| matches!(c, ':' | '-' | '.'));
-    let hex = |s: &str| -> Option<Vec<u8>> {
-        if s.is_empty() || !s.len().is_multiple_of(2) || !s.chars().all(|c| c.is_ascii_hexdigit()) {
-            return None;
+    let is_sep = |c: Option<&u8>| matches!(c, Some(b':' | b'-' | b'.'));
+    let nibble = |c: Option<&u8>| c.and_then(|&c| (c as char).to_digit(16)).map(|d| d as u8);
+    let mut out = Vec::with_capacity(w.len() / 2 + 1);
+    let mut i = 0;
+    while i < w.len() {
+        let digits = w
+            .get(i..)
+            .unwrap_or(&[])
+            .iter()
+            .take(4)
+            .take_while(|c| c.is_ascii_hexdigit())
+            .count();
+        let take = match digits {
+            4 => 4,
+            2 | 3 => 2,
+            // One digit stands alone only before a separator or at the end.
+            1 if i + 1 == w.len() || is_sep(w.get(i + 1)) => 1,
+            _ => return None,
+        };
+        if take == 1 {
+            out.push(nibble(w.get(i))?);
+        } else {
+            for k in (0..take).step_by(2) {
+                out.push(nibble(w.get(i + k))? << 4 | nibble(w.get(i + k + 1))?);
+            }
         }
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-            .collect()
-    };
-    match sep {
-        None => hex(w),
-        Some(sep) => {
-            let groups: Vec<&str> = w.split(sep).collect();
-            if groups.iter().any(|g| g.contains([':', '-', '.'])) {
-                return None;
-            }
-            // `aabb.ccdd.eeff`: Cisco-style groups of four.
-            if sep == '.' && groups.len() == 3 && groups.iter().all(|g| g.len() == 4) {
-                return hex(&groups.concat());
-            }
-            let mut out = Vec::with_capacity(groups.len());
-            for g in groups {
-                if g.is_empty() || g.len() > 2 || !g.chars().all(|c| c.is_ascii_hexdigit()) {
-                    return None;
-                }
-                out.push(u8::from_str_radix(g, 16).ok()?);
-            }
-            Some(out)
+        i += take;
+        if is_sep(w.get(i)) {
+            i += 1;
         }
     }
+    Some(out)
 }
 
 fn convert_bytes(lit: Lit<'_>) -> Result<Converted, LitError> {
     match lit {
         Lit::Str(s) => ok(Const::Bytes(s.to_vec())),
         Lit::Char(c) => ok(Const::Bytes(char_bytes(c))),
-        Lit::Word(w) => {
-            if w.starts_with("0x") || w.starts_with("0X") {
-                // A single hex integer is one byte; anything wider is not a byte string (4.0).
-                return match parse_int(w) {
-                    Some(v) if (0..=0xff).contains(&v) => ok(Const::Bytes(vec![v as u8])),
-                    _ => Err(LitError::new(format!(
-                        "\"{w}\" is not a valid byte string."
-                    ))),
-                };
-            }
-            match parse_byte_string(w) {
-                Some(b) => ok(Const::Bytes(b)),
-                None => Err(LitError::new(format!(
-                    "\"{w}\" is not a valid byte string."
-                ))),
-            }
-        }
+        Lit::Word(w) => byte_literal(w)
+            .map(|b| Converted::plain(Const::Bytes(b)))
+            .map_err(|shown| LitError::new(format!("\"{shown}\" is not a valid byte string."))),
     }
 }
 
+/// `byte_array_from_literal` (ftype-bytes.c, 4.0): `0x48` is one byte, but the `0x` is dropped
+/// only from a 4-character literal (a wider integer would need a byte order). On failure, the
+/// text tshark names: the literal without that `0x`.
+fn byte_literal(w: &str) -> Result<Vec<u8>, &str> {
+    let w = match w.as_bytes() {
+        [b'0', b'x' | b'X', _, _] => w.get(2..).unwrap_or(w),
+        _ => w,
+    };
+    parse_byte_string(w).ok_or(w)
+}
+
 fn parse_ether(w: &str) -> Result<[u8; 6], LitError> {
-    let bytes = parse_byte_string(w)
+    let bytes = byte_literal(w)
+        .ok()
         .ok_or_else(|| LitError::new(format!("\"{w}\" is not a valid Ethernet address.")))?;
     match bytes.len() {
         6 => {
@@ -847,7 +877,7 @@ fn parse_ipv4_cidr(w: &str) -> Result<(u32, u8), AddrError> {
     let bits = match bits {
         None => 32,
         Some(b) => {
-            let n = digits_u32(b).ok_or_else(|| AddrError::Invalid(w.to_string()))?;
+            let n = netmask_bits(b)?;
             if n > 32 {
                 return Err(AddrError::Bits(format!(
                     "Netmask bits in a CIDR IPv4 address should be <= 32, not {n}"
@@ -870,7 +900,7 @@ fn parse_ipv6_cidr(w: &str) -> Result<(u128, u8), AddrError> {
     let bits = match bits {
         None => 128,
         Some(b) => {
-            let n = digits_u32(b).ok_or_else(|| AddrError::Invalid(w.to_string()))?;
+            let n = netmask_bits(b)?;
             if n > 128 {
                 return Err(AddrError::Bits(format!(
                     "Prefix in a IPv6 address should be <= 128, not {n}"
@@ -880,6 +910,16 @@ fn parse_ipv6_cidr(w: &str) -> Result<(u128, u8), AddrError> {
         }
     };
     Ok((u128::from(a), bits))
+}
+
+/// The bits after `/`: tshark 4.0 converts them as an unsigned integer literal (C's `strtoul`
+/// with base 0, in `ipv4_from_literal`/`ipv6_from_literal`), so `/07` is octal and `/08` is
+/// `"08" is not a valid number.`
+fn netmask_bits(b: &str) -> Result<u32, AddrError> {
+    parse_int(b)
+        .filter(|_| !b.is_empty() && b.bytes().all(|c| c.is_ascii_alphanumeric()))
+        .and_then(|v| u32::try_from(v).ok())
+        .ok_or_else(|| AddrError::Bits(format!("\"{b}\" is not a valid number.")))
 }
 
 /// The netmask for a prefix length.
@@ -1119,6 +1159,22 @@ mod tests {
         // TZ=UTC in the test environment: local time is UTC. 2002-12-31 13:55:31 UTC = 1041342931.
         let base = 1_041_342_931_000_000_000i64;
         assert_eq!(parse_abs_time("2002-12-31 13:55:31"), Ok(base));
+        // Days past the month's end roll over as mktime() does, except after `T` or an offset
+        // (tshark 4.0.17 verdicts; 2020-03-01 00:00 UTC = 1583020800, 2020-01-31 = 1580428800).
+        let mar1 = Ok(1_583_020_800_000_000_000i64);
+        assert_eq!(parse_abs_time("2020-02-30 00:00:00"), mar1);
+        assert_eq!(parse_abs_time("2020-02-30"), mar1);
+        assert_eq!(parse_abs_time("Feb 30, 2020 00:00:00"), mar1);
+        assert_eq!(parse_abs_time("2020-02-30 00:00:00 UTC"), mar1);
+        assert_eq!(
+            parse_abs_time("2020-02-00T00:00:00Z"),
+            Ok(1_580_428_800_000_000_000)
+        );
+        let unexpected = Err("Unexpected data after time value.".to_string());
+        assert_eq!(parse_abs_time("2020-02-30T00:00:00Z"), unexpected);
+        assert_eq!(parse_abs_time("2020-02-31 00:00:00+01:00"), unexpected);
+        assert!(parse_abs_time("2020-02-32 00:00:00").is_err());
+        assert!(parse_abs_time("Feb 0, 2020 00:00:00").is_err());
         assert_eq!(parse_abs_time("2002-12-31T13:55:31Z"), Ok(base));
         assert_eq!(
             parse_abs_time("2002-12-31 13:55:31.3"),
@@ -1195,9 +1251,9 @@ mod tests {
             ))
         );
         assert_eq!(
-            parse_abs_time("2002-02-30 00:00:00"),
+            parse_abs_time("2002-02-32 00:00:00"),
             Err(format!(
-                "\"2002-02-30 00:00:00\" is not a valid absolute time. {ex}"
+                "\"2002-02-32 00:00:00\" is not a valid absolute time. {ex}"
             ))
         );
     }
@@ -1234,7 +1290,6 @@ mod tests {
         assert_eq!(b(":fc"), Ok(Const::Bytes(vec![0xfc])));
         assert_eq!(b("48"), Ok(Const::Bytes(vec![0x48])));
         assert_eq!(b("0x48"), Ok(Const::Bytes(vec![0x48])));
-        assert_eq!(b("0x0"), Ok(Const::Bytes(vec![0])));
         assert_eq!(
             b("aabb.ccdd.eeff"),
             Ok(Const::Bytes(vec![0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff]))
@@ -1244,10 +1299,50 @@ mod tests {
             Err("\"0x4845\" is not a valid byte string.".into())
         );
         assert_eq!(b("zz"), Err("\"zz\" is not a valid byte string.".into()));
+    }
+
+    /// tshark 4.0 converts byte literals with `hex_str_to_bytes(s, bytes, FALSE)` (epan/strutil.c,
+    /// via `byte_array_from_literal` in epan/ftypes/ftype-bytes.c): groups of four, two or one hex
+    /// digits, any of `:` `-` `.` after each group. Every verdict below was checked with
+    /// `tshark -Y 'tcp.payload == <literal>'` (4.0.17); the values follow the C code by hand.
+    #[test]
+    fn byte_strings_as_hex_str_to_bytes_reads_them() {
+        let b = |w: &str| word("tcp.payload", w);
+        let bytes = |v: &[u8]| Ok(Const::Bytes(v.to_vec()));
+        // One hex digit is one byte: `eth.dst[0] & 1`, `tcp[13] & 2`, `data.data == 0`.
+        assert_eq!(b("1"), bytes(&[0x01]));
+        assert_eq!(b("2"), bytes(&[0x02]));
+        assert_eq!(b("0"), bytes(&[0x00]));
+        assert_eq!(b("a"), bytes(&[0x0a]));
+        // Four digits at a time, then two, then a lone digit at the end or before a separator.
+        assert_eq!(b("4548.4c4f"), bytes(&[0x45, 0x48, 0x4c, 0x4f]));
+        assert_eq!(b("454"), bytes(&[0x45, 0x04]));
+        assert_eq!(b("12345"), bytes(&[0x12, 0x34, 0x05]));
         assert_eq!(
-            b("aa:bb-cc"),
-            Err("\"aa:bb-cc\" is not a valid byte string.".into())
+            b("001122.334455"),
+            bytes(&[0, 0x11, 0x22, 0x33, 0x44, 0x55])
         );
+        assert_eq!(b("4-5-6"), bytes(&[4, 5, 6]));
+        assert_eq!(b("1.2.3.4"), bytes(&[1, 2, 3, 4]));
+        // The separator may change within a literal, and may end it.
+        assert_eq!(b("45.48-4c"), bytes(&[0x45, 0x48, 0x4c]));
+        assert_eq!(b("aa:bb-cc"), bytes(&[0xaa, 0xbb, 0xcc]));
+        assert_eq!(b("45-"), bytes(&[0x45]));
+        assert_eq!(b("ab-"), bytes(&[0xab]));
+        // Two separators in a row are not a byte string.
+        assert_eq!(
+            b("45::46"),
+            Err("\"45::46\" is not a valid byte string.".into())
+        );
+        // `0x` is dropped from 4-character literals only, and then the message names the rest.
+        assert_eq!(b("0xA4"), bytes(&[0xa4]));
+        assert_eq!(b("0XA4"), bytes(&[0xa4]));
+        assert_eq!(b("0x1"), Err("\"0x1\" is not a valid byte string.".into()));
+        assert_eq!(b("0x"), Err("\"0x\" is not a valid byte string.".into()));
+        assert_eq!(b("0xzz"), Err("\"zz\" is not a valid byte string.".into()));
+        // Any length.
+        let long = vec!["0d"; 300].join(":");
+        assert_eq!(b(&long), bytes(&[0x0d; 300]));
         assert_eq!(
             conv("tcp.payload", Lit::Str(b"HEAD")),
             Ok(Const::Bytes(b"HEAD".to_vec()))
@@ -1276,6 +1371,19 @@ mod tests {
                 "\"00:11:22:33:44:55:66\" contains too many bytes to be a valid Ethernet address."
                     .into()
             )
+        );
+        // tshark 4.0.17 reads a MAC as a byte string first: `0x01` is one byte, `0-1-2-3-4-5` six.
+        assert_eq!(
+            word("eth.dst", "0x01"),
+            Err("\"0x01\" contains too few bytes to be a valid Ethernet address.".into())
+        );
+        assert_eq!(
+            word("eth.src", "0-1-2-3-4-5"),
+            Ok(Const::Ether([0, 1, 2, 3, 4, 5]))
+        );
+        assert_eq!(
+            word("eth.src", "0x001122334455"),
+            Err("\"0x001122334455\" is not a valid Ethernet address.".into())
         );
         assert_eq!(
             conv("eth.src", Lit::Str(b"aa")),
@@ -1331,6 +1439,20 @@ mod tests {
         assert_eq!(
             word("ipv6.src", "::1/129"),
             Err("Prefix in a IPv6 address should be <= 128, not 129".into())
+        );
+        // tshark 4.0.17 reads the prefix length as a C integer: a leading 0 means octal.
+        assert_eq!(
+            word("ip.addr", "10.0.0.0/07"),
+            Ok(Const::Ipv4(0x0a00_0000, 7))
+        );
+        assert_eq!(
+            word("ip.addr", "10.0.0.0/08"),
+            Err("\"08\" is not a valid number.".into())
+        );
+        assert_eq!(word("ipv6.addr", "::1/010"), Ok(Const::Ipv6(1, 8)));
+        assert_eq!(
+            word("ipv6.addr", "::1/08"),
+            Err("\"08\" is not a valid number.".into())
         );
         assert_eq!(v4_mask(8), 0xff00_0000);
         assert_eq!(v4_mask(0), 0);

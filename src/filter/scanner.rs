@@ -484,8 +484,13 @@ fn literal_len(b: &[u8]) -> usize {
         pats.push(format!("^:{hex2}(?:\\.{hex2})+"));
         pats.iter().filter_map(|p| Regex::new(p).ok()).collect()
     });
-    // Tokens are short; bound the text the regexes look at.
-    let window = b.get(..b.len().min(64)).unwrap_or(b);
+    // Only the run of characters these rules use can match; it is as long as the literal
+    // (a byte string has no length limit: a 48-byte payload is 143 characters).
+    let run = b
+        .iter()
+        .take_while(|&&c| c.is_ascii_hexdigit() || matches!(c, b':' | b'.' | b'-' | b'/'))
+        .count();
+    let window = b.get(..run).unwrap_or(b);
     rules
         .iter()
         .filter_map(|r| r.find(window).map(|m| m.end()))
@@ -715,6 +720,23 @@ mod tests {
         assert_eq!(w("1...7"), ["1", "..", ".7"]);
         assert_eq!(w("1.5e+3x"), ["1.5e", "+", "3x"]);
         assert_eq!(w("fc:"), ["fc:"]);
+    }
+
+    #[test]
+    fn byte_strings_of_any_length_are_one_word() {
+        // The agreement run once failed on a 22-byte payload: `":0a" was unexpected`.
+        for n in [1, 21, 22, 48, 1000] {
+            for sep in [":", "-", "."] {
+                let text = vec!["0d"; n].join(sep);
+                assert_eq!(
+                    kinds(&text),
+                    [(Tok::Word, text.as_str())],
+                    "{n} bytes, {sep:?}"
+                );
+                let colon = format!(":{text}");
+                assert_eq!(kinds(&colon), [(Tok::Word, colon.as_str())]);
+            }
+        }
     }
 
     #[test]

@@ -9,7 +9,11 @@ use std::fmt::Write;
 
 use crate::dissect::display::{abs_time_text, ether_text, seconds_text};
 use crate::dissect::{Item, Packet, Value};
+use crate::output::labels;
 use crate::registry::{Display, FieldDef, FieldType};
+
+/// tshark shows at most this many bytes of a byte field, then an ellipsis.
+const BYTES_SHOWN: usize = 36;
 
 /// Fields Wireshark marks as generated (shown in brackets): computed, not read from the bytes.
 fn generated(abbrev: &str) -> bool {
@@ -30,6 +34,7 @@ fn generated(abbrev: &str) -> bool {
             | "tcp.checksum.status"
             | "tcp.completeness"
             | "tcp.flags.str"
+            | "tcp.options.wscale.multiplier"
             | "udp.stream"
             | "udp.checksum.status"
             | "ip.checksum.status"
@@ -68,9 +73,18 @@ fn bit_pattern(mask: u64, value: u64, width: u32) -> String {
     s
 }
 
+/// Hex digits tshark pads a value to: the width of the bitmask when there is one, else the type's.
+fn hex_digits(def: &FieldDef) -> usize {
+    let bits = if def.bitmask != 0 {
+        64 - (def.bitmask >> def.bitmask.trailing_zeros()).leading_zeros()
+    } else {
+        def.ftype.int_bits().map_or(32, |(_, b)| b)
+    };
+    bits.div_ceil(4) as usize
+}
+
 fn uint_display(def: &FieldDef, v: u64) -> String {
-    let bits = def.ftype.int_bits().map_or(32, |(_, b)| b);
-    let digits = bits.div_ceil(4) as usize;
+    let digits = hex_digits(def);
     match def.display {
         Display::Hex => format!("0x{v:0digits$x}"),
         Display::DecHex => format!("{v} (0x{v:0digits$x})"),
@@ -96,12 +110,13 @@ pub fn value_text(p: &Packet, item: &Item) -> String {
                 uint_display(def, v)
             };
             match def.value_name(v) {
+                // BASE_NONE with value names: the name alone (`Unverified`).
+                Some(name) if def.display == Display::None => name.to_string(),
                 Some(name) => {
                     let plain = match def.display {
-                        Display::Hex | Display::HexDec => format!(
-                            "0x{v:0w$x}",
-                            w = def.ftype.int_bits().map_or(8, |(_, b)| b.div_ceil(4)) as usize
-                        ),
+                        Display::Hex | Display::HexDec => {
+                            format!("0x{v:0w$x}", w = hex_digits(def))
+                        }
                         _ => v.to_string(),
                     };
                     format!("{name} ({plain})")
@@ -125,7 +140,18 @@ pub fn value_text(p: &Packet, item: &Item) -> String {
             .join(":"),
         Value::AbsTime(ns) => abs_time_text(ns),
         Value::RelTime(ns) => format!("{} seconds", seconds_text(ns)),
-        Value::Bytes(r) => p.bytes(r).iter().map(|b| format!("{b:02x}")).collect(),
+        Value::Bytes(r) => {
+            let bytes = p.bytes(r);
+            let mut s: String = bytes
+                .iter()
+                .take(BYTES_SHOWN)
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            if bytes.len() > BYTES_SHOWN {
+                s.push('…');
+            }
+            s
+        }
         Value::Str(r) => escape_text(p.bytes(r)),
     }
 }
@@ -236,34 +262,47 @@ fn protocol_line(p: &Packet, index: usize, item: &Item) -> String {
     }
 }
 
+/// The raw bits a bit field draws for `item`'s value.
+fn raw_bits(item: &Item, mask: u64) -> u64 {
+    match item.value {
+        Value::Bool(true) => u64::MAX >> mask.trailing_zeros(),
+        Value::UInt(v) => v,
+        Value::Int(v) => v as u64,
+        _ => 0,
+    }
+}
+
 /// One line of the tree for `item`, without indentation.
 pub fn item_line(p: &Packet, index: usize, item: &Item) -> String {
     let def = item.field.def();
     if def.ftype == FieldType::Protocol && item.depth == 0 {
         return protocol_line(p, index, item);
     }
+    let rule = labels::rule(def.abbrev);
     let mut line = String::new();
-    if def.bitmask != 0 {
-        let raw = match item.value {
-            Value::Bool(b) => {
-                if b {
-                    u64::MAX >> def.bitmask.trailing_zeros()
-                } else {
-                    0
-                }
-            }
-            Value::UInt(v) => v,
-            Value::Int(v) => v as u64,
-            _ => 0,
-        };
-        line.push_str(&bit_pattern(def.bitmask, raw, bitfield_width(def, item)));
-        line.push_str(" = ");
+    match rule.and_then(|r| r.bits) {
+        Some(b) => {
+            let raw = raw_bits(item, b.mask) / b.unit.max(1);
+            line.push_str(&bit_pattern(b.mask, raw, b.width));
+            line.push_str(" = ");
+        }
+        None if def.bitmask != 0 && !rule.is_some_and(|r| r.no_bits) => {
+            let raw = raw_bits(item, def.bitmask);
+            line.push_str(&bit_pattern(def.bitmask, raw, bitfield_width(def, item)));
+            line.push_str(" = ");
+        }
+        None => {}
     }
-    line.push_str(def.name);
     let value = value_text(p, item);
-    if !value.is_empty() {
-        line.push_str(": ");
-        line.push_str(&value);
+    match rule.and_then(|r| labels::line_text(r, p, index, item, &value)) {
+        Some(text) => line.push_str(&text),
+        None => {
+            line.push_str(def.name);
+            if !value.is_empty() {
+                line.push_str(": ");
+                line.push_str(&value);
+            }
+        }
     }
     if generated(def.abbrev) {
         line = format!("[{line}]");
@@ -271,15 +310,43 @@ pub fn item_line(p: &Packet, index: usize, item: &Item) -> String {
     line
 }
 
+fn indent(out: &mut String, depth: u8) {
+    for _ in 0..depth {
+        out.push_str("    ");
+    }
+}
+
 /// The whole details tree of a dissected packet.
 pub fn write_tree(out: &mut String, p: &Packet) {
+    let mut skip_until = 0;
+    let mut heading: Option<(&str, u8)> = None;
     for (index, item) in p.items.iter().enumerate() {
-        if item.hidden {
+        if item.hidden || index < skip_until {
             continue;
         }
-        for _ in 0..item.depth {
-            out.push_str("    ");
+        let abbrev = item.field.def().abbrev;
+        // A text-only subtree head (`[Timestamps]`) above the run of fields it groups.
+        let head = labels::heading(abbrev).filter(|_| item.depth > 0);
+        if let Some(h) = head {
+            if heading != Some((h, item.depth)) {
+                indent(out, item.depth - 1);
+                out.push_str(h);
+                out.push('\n');
+            }
         }
+        heading = head.map(|h| (h, item.depth));
+        if abbrev == "_ws.expert" {
+            if let Some(lines) = labels::expert_lines(p, index + 1) {
+                for (i, text) in lines.iter().enumerate() {
+                    indent(out, item.depth + u8::from(i > 0));
+                    out.push_str(text);
+                    out.push('\n');
+                }
+                skip_until = index + 2;
+                continue;
+            }
+        }
+        indent(out, item.depth);
         out.push_str(&item_line(p, index, item));
         out.push('\n');
     }

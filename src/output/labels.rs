@@ -1,0 +1,446 @@
+//! Per-field display rules for the details tree: the fields whose line tshark builds with its
+//! own text (a dissector's `proto_item_append_text`, `BASE_CUSTOM`, `proto_tree_add_*_format`)
+//! rather than from the registry's `Name: value`, and the fields it draws as bit fields although
+//! their registry bitmask is 0 (the dissector passes the bits itself).
+//!
+//! One table, [`RULES`], keyed by field abbreviation; [`rule`] finds a field's rule.
+
+use std::fmt::Write;
+
+use crate::dissect::{Item, Packet, Value};
+
+/// Draw the field as a bit field: `mask` within `width` bits, the drawn bits being the value
+/// divided by `unit` (header lengths are stored in bytes, drawn in 32-bit words).
+#[derive(Clone, Copy, Debug)]
+pub struct Bits {
+    pub mask: u64,
+    pub width: u32,
+    pub unit: u64,
+}
+
+/// How the text after the bit pattern is built.
+#[derive(Clone, Copy, Debug)]
+pub enum Text {
+    /// `Frame Length: 74 bytes (592 bits)`.
+    BytesAndBits(&'static str),
+    /// `Header Length: 20 bytes (5)`: a length stored in bytes, counted in 32-bit words.
+    BytesAndWords,
+    /// `Sequence Number: 0    (relative sequence number)`.
+    Relative(&'static str),
+    /// `Acknowledgment Number: 1    (relative ack number)`, only when the ACK flag is set.
+    RelativeAck,
+    /// `Header Checksum: 0xb4db [validation disabled]`: the bracket says what the sibling
+    /// status field says; `unverified` is the text for an unchecked checksum.
+    Checksum {
+        status: &'static str,
+        unverified: &'static str,
+    },
+    /// `Flags: 0x2, Don't fragment`: the value, then the names of the flags set below it.
+    SetFlags,
+    /// `Flags: 0x002 (SYN)`: tshark's `tcp_flags_to_str`.
+    TcpFlags,
+    /// `Differentiated Services Field: 0x00 (DSCP: CS0, ECN: Not-ECT)`.
+    DsField,
+    /// `Conversation completeness: Incomplete, DATA (15)` (`BASE_CUSTOM`).
+    Completeness,
+    /// `Options: (20 bytes), Maximum segment size, SACK permitted, ...`.
+    TcpOptions,
+    /// `TCP Option - Maximum segment size: 65495 bytes` and the other option summaries.
+    TcpOption,
+    /// `TCP payload (37 bytes)`: the name and the byte count, without the bytes.
+    ByteCount(&'static str),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    pub abbrev: &'static str,
+    pub bits: Option<Bits>,
+    /// Draw no bit pattern although the registry has a bitmask (`tcp.flags` heads a bitmask tree).
+    pub no_bits: bool,
+    pub text: Option<Text>,
+}
+
+const fn bits(mask: u64, width: u32, unit: u64) -> Option<Bits> {
+    Some(Bits { mask, width, unit })
+}
+
+const fn text(abbrev: &'static str, t: Text) -> Rule {
+    Rule {
+        abbrev,
+        bits: None,
+        no_bits: false,
+        text: Some(t),
+    }
+}
+
+/// The rules, from tshark 4.0's dissectors (packet-frame.c, packet-ip.c, packet-ipv6.c,
+/// packet-tcp.c, packet-udp.c) and checked against tests/data/show/.
+pub const RULES: &[Rule] = &[
+    text("frame.len", Text::BytesAndBits("Frame Length")),
+    text("frame.cap_len", Text::BytesAndBits("Capture Length")),
+    Rule {
+        abbrev: "ip.version",
+        bits: bits(0xf0, 8, 1),
+        no_bits: false,
+        text: None,
+    },
+    Rule {
+        abbrev: "ip.hdr_len",
+        bits: bits(0x0f, 8, 4),
+        no_bits: false,
+        text: Some(Text::BytesAndWords),
+    },
+    text("ip.dsfield", Text::DsField),
+    text("ip.flags", Text::SetFlags),
+    text(
+        "ip.checksum",
+        Text::Checksum {
+            status: "ip.checksum.status",
+            unverified: "validation disabled",
+        },
+    ),
+    Rule {
+        abbrev: "ipv6.version",
+        bits: bits(0xf0, 8, 1),
+        no_bits: false,
+        text: None,
+    },
+    text("ipv6.tclass", Text::DsField),
+    text("tcp.completeness", Text::Completeness),
+    text("tcp.seq", Text::Relative("relative sequence number")),
+    text("tcp.nxtseq", Text::Relative("relative sequence number")),
+    text("tcp.ack", Text::RelativeAck),
+    Rule {
+        abbrev: "tcp.hdr_len",
+        bits: bits(0xf0, 8, 4),
+        no_bits: false,
+        text: Some(Text::BytesAndWords),
+    },
+    Rule {
+        abbrev: "tcp.flags",
+        bits: None,
+        no_bits: true,
+        text: Some(Text::TcpFlags),
+    },
+    text(
+        "tcp.checksum",
+        Text::Checksum {
+            status: "tcp.checksum.status",
+            unverified: "unverified",
+        },
+    ),
+    text("tcp.options", Text::TcpOptions),
+    text("tcp.options.mss", Text::TcpOption),
+    text("tcp.options.sack_perm", Text::TcpOption),
+    text("tcp.options.timestamp", Text::TcpOption),
+    text("tcp.options.nop", Text::TcpOption),
+    text("tcp.options.eol", Text::TcpOption),
+    text("tcp.options.wscale", Text::TcpOption),
+    text("tcp.options.sack", Text::TcpOption),
+    text("tcp.payload", Text::ByteCount("TCP payload")),
+    text("tcp.segment_data", Text::ByteCount("TCP segment data")),
+    text("udp.payload", Text::ByteCount("UDP payload")),
+    text(
+        "udp.checksum",
+        Text::Checksum {
+            status: "udp.checksum.status",
+            unverified: "unverified",
+        },
+    ),
+    text(
+        "icmp.checksum",
+        Text::Checksum {
+            status: "icmp.checksum.status",
+            unverified: "unverified",
+        },
+    ),
+    text(
+        "icmpv6.checksum",
+        Text::Checksum {
+            status: "icmpv6.checksum.status",
+            unverified: "unverified",
+        },
+    ),
+];
+
+/// The display rule of a field, if it has one.
+pub fn rule(abbrev: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.abbrev == abbrev)
+}
+
+/// Subtree headings tshark draws as text-only items above a run of generated fields.
+pub fn heading(abbrev: &str) -> Option<&'static str> {
+    match abbrev {
+        "tcp.time_relative" | "tcp.time_delta" | "udp.time_relative" | "udp.time_delta" => {
+            Some("[Timestamps]")
+        }
+        _ => None,
+    }
+}
+
+/// Expert items: (field, severity, group) as the dissectors register them (`ei_register_info`),
+/// and the port tshark appends to the connection messages.
+const EXPERTS: &[(&str, &str, &str)] = &[
+    ("tcp.connection.syn", "Chat", "Sequence"),
+    ("tcp.connection.synack", "Chat", "Sequence"),
+    ("tcp.connection.fin", "Chat", "Sequence"),
+    ("tcp.connection.rst", "Warning", "Sequence"),
+    ("tcp.bogus_header_length", "Error", "Malformed"),
+    ("tcp.analysis.retransmission", "Note", "Sequence"),
+    ("tcp.analysis.fast_retransmission", "Note", "Sequence"),
+    ("tcp.analysis.spurious_retransmission", "Note", "Sequence"),
+    ("tcp.analysis.out_of_order", "Warning", "Sequence"),
+    ("tcp.analysis.lost_segment", "Warning", "Sequence"),
+    ("tcp.analysis.ack_lost_segment", "Warning", "Sequence"),
+    ("tcp.analysis.window_update", "Chat", "Sequence"),
+    ("tcp.analysis.window_full", "Warning", "Sequence"),
+    ("tcp.analysis.keep_alive", "Note", "Sequence"),
+    ("tcp.analysis.keep_alive_ack", "Note", "Sequence"),
+    ("tcp.analysis.duplicate_ack", "Note", "Sequence"),
+    ("tcp.analysis.zero_window", "Warning", "Sequence"),
+    ("tcp.analysis.zero_window_probe", "Note", "Sequence"),
+    ("tcp.analysis.zero_window_probe_ack", "Note", "Sequence"),
+    ("tcp.analysis.reused_ports", "Note", "Sequence"),
+];
+
+/// The lines of an expert item whose message field is `msg_index`: the `[Expert Info (Sev/Group): message]`
+/// head, then its children (message, severity, group), each `(depth offset, text)`.
+pub fn expert_lines(p: &Packet, msg_index: usize) -> Option<[String; 4]> {
+    let item = p.items.get(msg_index)?;
+    let def = item.field.def();
+    let &(_, severity, group) = EXPERTS.iter().find(|(a, _, _)| *a == def.abbrev)?;
+    let port = |abbrev: &str| {
+        p.items[..msg_index]
+            .iter()
+            .rev()
+            .find(|i| i.field.def().abbrev == abbrev && i.layer == item.layer)
+            .map(uint)
+    };
+    let message = match def.abbrev {
+        "tcp.connection.syn" => format!("{}: server port {}", def.name, port("tcp.dstport")?),
+        "tcp.connection.synack" => format!("{}: server port {}", def.name, port("tcp.srcport")?),
+        _ => def.name.to_string(),
+    };
+    Some([
+        format!("[Expert Info ({severity}/{group}): {message}]"),
+        format!("[{message}]"),
+        format!("[Severity level: {severity}]"),
+        format!("[Group: {group}]"),
+    ])
+}
+
+fn uint(item: &Item) -> u64 {
+    match item.value {
+        Value::UInt(v) => v,
+        Value::Int(v) => v as u64,
+        Value::Bool(b) => b.into(),
+        _ => 0,
+    }
+}
+
+/// The items below `index` (its subtree), in order.
+fn children<'p>(p: &'p Packet, index: usize) -> impl Iterator<Item = &'p Item> + 'p {
+    let depth = p.items.get(index).map_or(0, |i| i.depth);
+    p.items
+        .iter()
+        .skip(index + 1)
+        // Items under a synthetic heading (`[Timestamps]`) are not children of what precedes them.
+        .take_while(move |i| i.depth > depth && heading(i.field.def().abbrev).is_none())
+        .filter(move |i| i.depth == depth + 1 && !i.hidden)
+}
+
+/// The nearest following sibling-or-later item of the same layer with field `abbrev`.
+fn sibling<'p>(p: &'p Packet, index: usize, abbrev: &str) -> Option<&'p Item> {
+    p.items
+        .iter()
+        .skip(index + 1)
+        .take_while(|i| i.depth > 0)
+        .find(|i| i.field.def().abbrev == abbrev)
+}
+
+/// DSCP short names (`dscp_short_vals`).
+fn dscp_short(v: u64) -> String {
+    match v {
+        0 => "CS0".into(),
+        8 | 16 | 24 | 32 | 40 | 48 | 56 => format!("CS{}", v / 8),
+        10 | 12 | 14 | 18 | 20 | 22 | 26 | 28 | 30 | 34 | 36 | 38 => {
+            format!("AF{}{}", v / 8, (v % 8) / 2)
+        }
+        1 => "LE".into(),
+        44 => "VOICE-ADMIT".into(),
+        46 => "EF".into(),
+        _ => format!("Unknown ({v})"),
+    }
+}
+
+fn ecn_short(v: u64) -> &'static str {
+    match v & 3 {
+        0 => "Not-ECT",
+        1 => "ECT(1)",
+        2 => "ECT(0)",
+        _ => "CE",
+    }
+}
+
+/// tshark's `tcp_flags_to_str`: the set flags, lowest bit first.
+fn tcp_flags_text(flags: u64) -> String {
+    const NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
+    let mut names: Vec<&str> = NAMES
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| flags & (1 << i) != 0)
+        .map(|(_, n)| *n)
+        .collect();
+    if flags & 0xe00 != 0 {
+        names.push("Reserved");
+    }
+    if names.is_empty() {
+        "<None>".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// The name an option has in the `Options:` summary (its field name without the prefix).
+fn option_name(abbrev: &str, name: &'static str) -> &'static str {
+    let _ = abbrev;
+    name.strip_prefix("TCP Option - ").unwrap_or(name)
+}
+
+fn count(n: u64, unit: &str) -> String {
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The text of `item`'s line after any bit pattern, as the rule builds it; `None` when the rule
+/// does not apply to this item's value (the default line is used then).
+pub fn line_text(
+    rule: &Rule,
+    p: &Packet,
+    index: usize,
+    item: &Item,
+    default_value: &str,
+) -> Option<String> {
+    let def = item.field.def();
+    let name = def.name;
+    let v = uint(item);
+    Some(match rule.text? {
+        Text::BytesAndBits(label) => format!("{label}: {v} bytes ({} bits)", v * 8),
+        Text::BytesAndWords => format!("{name}: {v} bytes ({})", v / 4),
+        Text::Relative(what) => format!("{name}: {v}    ({what})"),
+        Text::RelativeAck => match sibling(p, index, "tcp.flags.ack").map(|i| i.value) {
+            Some(Value::Bool(true)) => format!("{name}: {v}    (relative ack number)"),
+            _ => return None,
+        },
+        Text::Checksum { status, unverified } => {
+            let state = match sibling(p, index, status).map(uint) {
+                Some(1) => "correct",
+                Some(0) => "incorrect",
+                _ => unverified,
+            };
+            format!("{name}: {default_value} [{state}]")
+        }
+        Text::SetFlags => {
+            let mut s = format!("{name}: {default_value}");
+            for c in children(p, index) {
+                if matches!(c.value, Value::Bool(true)) && c.field.def().abbrev != "ip.flags.rb" {
+                    let _ = write!(s, ", {}", c.field.def().name);
+                }
+            }
+            s
+        }
+        Text::TcpFlags => format!("{name}: {default_value} ({})", tcp_flags_text(v)),
+        Text::DsField => {
+            let dscp = (v >> 2) & 0x3f;
+            format!(
+                "{name}: {default_value} (DSCP: {}, ECN: {})",
+                dscp_short(dscp),
+                ecn_short(v)
+            )
+        }
+        Text::Completeness => {
+            let what = match v {
+                1 => "Incomplete, SYN_SENT",
+                3 => "Incomplete, CLIENT_ESTABLISHED",
+                7 => "Incomplete, ESTABLISHED",
+                15 => "Incomplete, DATA",
+                31 | 63 => "Complete, WITH_DATA",
+                47 => "Complete, NO_DATA",
+                _ => "Incomplete",
+            };
+            format!("{name}: {what} ({v})")
+        }
+        Text::TcpOptions => {
+            let Value::Bytes(r) = item.value else {
+                return None;
+            };
+            let mut s = format!("Options: ({})", count(r.len.into(), "byte"));
+            for c in children(p, index) {
+                let d = c.field.def();
+                let _ = write!(s, ", {}", option_name(d.abbrev, d.name));
+            }
+            s
+        }
+        Text::TcpOption => {
+            let kid = |abbrev: &str| {
+                children(p, index)
+                    .find(|c| c.field.def().abbrev == abbrev)
+                    .map(uint)
+            };
+            let summary = match def.abbrev {
+                "tcp.options.mss" => kid("tcp.options.mss_val").map(|m| format!("{m} bytes")),
+                "tcp.options.timestamp" => Some(format!(
+                    "TSval {}, TSecr {}",
+                    kid("tcp.options.timestamp.tsval")?,
+                    kid("tcp.options.timestamp.tsecr")?
+                )),
+                "tcp.options.wscale" => Some(format!(
+                    "{} (multiply by {})",
+                    kid("tcp.options.wscale.shift")?,
+                    kid("tcp.options.wscale.multiplier")?
+                )),
+                _ => None,
+            };
+            match summary {
+                Some(s) => format!("{name}: {s}"),
+                None => name.to_string(),
+            }
+        }
+        Text::ByteCount(label) => {
+            let n = match item.value {
+                Value::Bytes(r) | Value::Str(r) | Value::Protocol(r) => r.len,
+                _ => return None,
+            };
+            format!("{label} ({})", count(n.into(), "byte"))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_and_class_texts_as_tshark() {
+        // lab_smtp_telnet_helo.pcap frames 1 and 4: "Flags: 0x002 (SYN)", "Flags: 0x018 (PSH, ACK)".
+        assert_eq!(tcp_flags_text(0x002), "SYN");
+        assert_eq!(tcp_flags_text(0x018), "PSH, ACK");
+        assert_eq!(tcp_flags_text(0), "<None>");
+        // RFC 2474/2597/3246 code points, as packet-ip.c's dscp_short_vals names them.
+        assert_eq!(dscp_short(0), "CS0");
+        assert_eq!(dscp_short(46), "EF");
+        assert_eq!(dscp_short(10), "AF11");
+        assert_eq!(dscp_short(40), "CS5");
+        assert_eq!(ecn_short(3), "CE");
+    }
+
+    #[test]
+    fn every_rule_names_a_registered_field() {
+        for r in RULES {
+            assert!(
+                crate::registry::lookup(r.abbrev).is_some(),
+                "{} is not in the registry",
+                r.abbrev
+            );
+        }
+    }
+}

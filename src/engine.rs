@@ -175,12 +175,15 @@ fn pass(
     let mut times: Option<FrameTimes> = None;
     let mut frame_times = Vec::new();
     'batches: loop {
-        let columns = opts.columns
-            && sink.is_some()
-            && opts.columns_limit.is_none_or(|l| report.matched < l);
+        let columns =
+            opts.columns && sink.is_some() && opts.columns_limit.is_none_or(|l| report.matched < l);
         let conversations = state.conversations_needed
             && (opts.columns_limit.is_none() || columns || state.conversations_for_interest);
-        if opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+        if opts
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+        {
             report.cancelled = true;
             break;
         }

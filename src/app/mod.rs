@@ -3,8 +3,8 @@
 
 pub mod check;
 pub mod fields;
-pub mod follow;
 pub mod filter;
+pub mod follow;
 pub mod registry;
 pub mod show;
 pub mod smtp;

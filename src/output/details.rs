@@ -10,7 +10,7 @@ use std::fmt::Write;
 use crate::dissect::display::{abs_time_text, ether_text, seconds_text};
 use crate::dissect::{Item, Packet, Value};
 use crate::output::labels;
-use crate::registry::{Display, FieldDef, FieldType};
+use crate::registry::{Display, FieldDef, FieldType, ValueNames};
 
 /// tshark shows at most this many bytes of a byte field, then an ellipsis.
 const BYTES_SHOWN: usize = 36;
@@ -35,6 +35,15 @@ fn generated(abbrev: &str) -> bool {
             | "tcp.completeness"
             | "tcp.flags.str"
             | "tcp.options.wscale.multiplier"
+            | "ipv6.hopopts.len_oct"
+            | "ipv6.dstopts.len_oct"
+            | "ipv6.routing.len_oct"
+            | "data.len"
+            | "ip.fragment.count"
+            | "ip.reassembled.length"
+            | "ip.reassembled.data"
+            | "ip.reassembled_in"
+            | "icmp.data_time_relative"
             | "udp.stream"
             | "udp.checksum.status"
             | "ip.checksum.status"
@@ -100,7 +109,7 @@ pub fn value_text(p: &Packet, item: &Item) -> String {
     match item.value {
         Value::None | Value::Protocol(_) => String::new(),
         Value::Bool(b) => match def.strings {
-            crate::registry::ValueNames::Tfs(t, f) => (if b { t } else { f }).to_string(),
+            ValueNames::Tfs(t, f) => (if b { t } else { f }).to_string(),
             _ => (if b { "True" } else { "False" }).to_string(),
         },
         Value::UInt(v) => {
@@ -120,6 +129,10 @@ pub fn value_text(p: &Packet, item: &Item) -> String {
                         _ => v.to_string(),
                     };
                     format!("{name} ({plain})")
+                }
+                // A value-string field with no name for the value: `Unknown (0x0b)`.
+                None if matches!(def.strings, ValueNames::Vals(_) | ValueNames::Ranges(_)) => {
+                    format!("Unknown ({shown})")
                 }
                 None => shown,
             }
@@ -258,6 +271,46 @@ fn protocol_line(p: &Packet, index: usize, item: &Item) -> String {
             }
             s
         }
+        "vlan" => {
+            let v = layer_values(p, index, &["vlan.priority", "vlan.dei", "vlan.id"]);
+            let n = |i: Option<&Item>| match i.map(|i| i.value) {
+                Some(Value::UInt(v)) => v,
+                Some(Value::Bool(b)) => b.into(),
+                _ => 0,
+            };
+            format!(
+                "{}, PRI: {}, DEI: {}, ID: {}",
+                def.name,
+                n(v[0]),
+                n(v[1]),
+                n(v[2])
+            )
+        }
+        // LINKTYPE_LINUX_SLL2 / LINKTYPE_LINUX_SLL: tshark names the version.
+        "sll" if p.info.link_type == 276 => "Linux cooked capture v2".into(),
+        "sll" => "Linux cooked capture v1".into(),
+        "arp" => {
+            let v = layer_values(p, index, &["arp.opcode"]);
+            match v[0].map(|i| i.value) {
+                Some(Value::UInt(1)) => format!("{} (request)", def.name),
+                Some(Value::UInt(2)) => format!("{} (reply)", def.name),
+                _ => def.name.to_string(),
+            }
+        }
+        "data" => match item.value {
+            Value::Protocol(r) => format!("{} ({} bytes)", def.name, r.len),
+            _ => def.name.to_string(),
+        },
+        "ipv6.routing" => {
+            let v = layer_values(p, index, &["ipv6.routing.type"]);
+            match v[0].and_then(|i| match i.value {
+                Value::UInt(t) => i.field.def().value_name(t),
+                _ => None,
+            }) {
+                Some(t) => format!("{} ({t})", def.name),
+                None => def.name.to_string(),
+            }
+        }
         _ => def.name.to_string(),
     }
 }
@@ -275,7 +328,9 @@ fn raw_bits(item: &Item, mask: u64) -> u64 {
 /// One line of the tree for `item`, without indentation.
 pub fn item_line(p: &Packet, index: usize, item: &Item) -> String {
     let def = item.field.def();
-    if def.ftype == FieldType::Protocol && item.depth == 0 {
+    // The depth the dissector gave (the tree may draw the item elsewhere).
+    let layer_top = p.items.get(index).map_or(item.depth, |i| i.depth) == 0;
+    if def.ftype == FieldType::Protocol && layer_top {
         return protocol_line(p, index, item);
     }
     let rule = labels::rule(def.abbrev);
@@ -320,11 +375,25 @@ fn indent(out: &mut String, depth: u8) {
 pub fn write_tree(out: &mut String, p: &Packet) {
     let mut skip_until = 0;
     let mut heading: Option<(&str, u8)> = None;
+    let (mut nested, mut enclosed, mut encloser) = (false, false, false);
+    // The dissector's depth of the last item drawn.
+    let mut prev_depth = 0;
     for (index, item) in p.items.iter().enumerate() {
+        if item.depth == 0 {
+            let abbrev = item.field.def().abbrev;
+            nested = labels::nested_layer(abbrev);
+            enclosed |= encloser;
+            encloser = labels::encloses_rest(abbrev);
+        }
         if item.hidden || index < skip_until {
             continue;
         }
         let abbrev = item.field.def().abbrev;
+        let lift = item.depth > prev_depth && labels::rule(abbrev).is_some_and(|r| r.lift);
+        prev_depth = item.depth;
+        let depth =
+            (item.depth + u8::from(nested) + u8::from(enclosed)).saturating_sub(u8::from(lift));
+        let item = &Item { depth, ..*item };
         // A text-only subtree head (`[Timestamps]`) above the run of fields it groups.
         let head = labels::heading(abbrev).filter(|_| item.depth > 0);
         if let Some(h) = head {

@@ -49,6 +49,19 @@ pub enum Text {
     TcpOption,
     /// `TCP payload (37 bytes)`: the name and the byte count, without the bytes.
     ByteCount(&'static str),
+    /// `Length: 8 bytes`: the value and a unit.
+    Unit(&'static str),
+    /// `[Window size scaling factor: -1 (unknown)]`: tshark's words for the special factors.
+    ScaleFactor,
+    /// `Type: 8 (Echo (ping) request)`: packet-icmp.c writes the number first.
+    IcmpType,
+    /// `Code: 0 (Time to live exceeded in transit)`, the names depending on the type.
+    IcmpCode,
+    /// `Router Alert`, `Unknown IPv6 Option (11)`: an option named by its type child.
+    OptionByType {
+        kind: &'static str,
+        unknown: &'static str,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -57,6 +70,9 @@ pub struct Rule {
     pub bits: Option<Bits>,
     /// Draw no bit pattern although the registry has a bitmask (`tcp.flags` heads a bitmask tree).
     pub no_bits: bool,
+    /// When our tree hangs the item under the one before it, draw it one level up: tshark shows
+    /// it beside that item (`[Length: 8 bytes]` beside the extension header's `Length: 0`).
+    pub lift: bool,
     pub text: Option<Text>,
 }
 
@@ -69,7 +85,15 @@ const fn text(abbrev: &'static str, t: Text) -> Rule {
         abbrev,
         bits: None,
         no_bits: false,
+        lift: false,
         text: Some(t),
+    }
+}
+
+const fn lifted(abbrev: &'static str, t: Text) -> Rule {
+    Rule {
+        lift: true,
+        ..text(abbrev, t)
     }
 }
 
@@ -82,12 +106,14 @@ pub const RULES: &[Rule] = &[
         abbrev: "ip.version",
         bits: bits(0xf0, 8, 1),
         no_bits: false,
+        lift: false,
         text: None,
     },
     Rule {
         abbrev: "ip.hdr_len",
         bits: bits(0x0f, 8, 4),
         no_bits: false,
+        lift: false,
         text: Some(Text::BytesAndWords),
     },
     text("ip.dsfield", Text::DsField),
@@ -103,6 +129,7 @@ pub const RULES: &[Rule] = &[
         abbrev: "ipv6.version",
         bits: bits(0xf0, 8, 1),
         no_bits: false,
+        lift: false,
         text: None,
     },
     text("ipv6.tclass", Text::DsField),
@@ -114,12 +141,14 @@ pub const RULES: &[Rule] = &[
         abbrev: "tcp.hdr_len",
         bits: bits(0xf0, 8, 4),
         no_bits: false,
+        lift: false,
         text: Some(Text::BytesAndWords),
     },
     Rule {
         abbrev: "tcp.flags",
         bits: None,
         no_bits: true,
+        lift: false,
         text: Some(Text::TcpFlags),
     },
     text(
@@ -138,6 +167,26 @@ pub const RULES: &[Rule] = &[
     text("tcp.options.wscale", Text::TcpOption),
     text("tcp.options.sack", Text::TcpOption),
     text("tcp.payload", Text::ByteCount("TCP payload")),
+    text("tcp.window_size_scalefactor", Text::ScaleFactor),
+    text("icmp.type", Text::IcmpType),
+    text("icmp.code", Text::IcmpCode),
+    lifted("ipv6.hopopts.len_oct", Text::Unit("bytes")),
+    lifted("ipv6.dstopts.len_oct", Text::Unit("bytes")),
+    lifted("ipv6.routing.len_oct", Text::Unit("bytes")),
+    text(
+        "ipv6.opt",
+        Text::OptionByType {
+            kind: "ipv6.opt.type",
+            unknown: "Unknown IPv6 Option",
+        },
+    ),
+    Rule {
+        abbrev: "data.len",
+        bits: None,
+        no_bits: false,
+        lift: true,
+        text: None,
+    },
     text("tcp.segment_data", Text::ByteCount("TCP segment data")),
     text("udp.payload", Text::ByteCount("UDP payload")),
     text(
@@ -166,6 +215,89 @@ pub const RULES: &[Rule] = &[
 /// The display rule of a field, if it has one.
 pub fn rule(abbrev: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.abbrev == abbrev)
+}
+
+/// Protocols tshark draws inside the tree of the protocol before them (IPv6 extension headers
+/// belong to the IPv6 tree), which our dissectors open as layers of their own.
+pub fn nested_layer(abbrev: &str) -> bool {
+    matches!(
+        abbrev,
+        "ipv6.hopopts" | "ipv6.dstopts" | "ipv6.routing" | "ipv6.fraghdr"
+    )
+}
+
+/// Protocols whose payload tshark dissects inside their own tree (the packet an ICMP error
+/// quotes, the data of an echo): every later layer is drawn one level deeper.
+pub fn encloses_rest(abbrev: &str) -> bool {
+    matches!(abbrev, "icmp" | "icmpv6")
+}
+
+/// ICMP type names (packet-icmp.c `icmp_type_str`).
+fn icmp_type_name(t: u64) -> Option<&'static str> {
+    Some(match t {
+        0 => "Echo (ping) reply",
+        3 => "Destination unreachable",
+        4 => "Source quench (flow control)",
+        5 => "Redirect",
+        8 => "Echo (ping) request",
+        9 => "Router advertisement",
+        10 => "Router solicitation",
+        11 => "Time-to-live exceeded",
+        12 => "Parameter problem",
+        13 => "Timestamp request",
+        14 => "Timestamp reply",
+        15 => "Information request",
+        16 => "Information reply",
+        17 => "Address mask request",
+        18 => "Address mask reply",
+        _ => return None,
+    })
+}
+
+/// ICMP code names of the types that have them (`unreach_code_str`, `redir_code_str`,
+/// `ttl_code_str`, `par_code_str`); echo and the others show the bare number.
+fn icmp_code_name(t: u64, c: u64) -> Option<&'static str> {
+    const UNREACH: &[&str] = &[
+        "Network unreachable",
+        "Host unreachable",
+        "Protocol unreachable",
+        "Port unreachable",
+        "Fragmentation needed",
+        "Source route failed",
+        "Destination network unknown",
+        "Destination host unknown",
+        "Source host isolated",
+        "Network administratively prohibited",
+        "Host administratively prohibited",
+        "Network unreachable for TOS",
+        "Host unreachable for TOS",
+        "Communication administratively filtered",
+        "Host precedence violation",
+        "Precedence cutoff in effect",
+    ];
+    const REDIRECT: &[&str] = &[
+        "Redirect for network",
+        "Redirect for host",
+        "Redirect for TOS and network",
+        "Redirect for TOS and host",
+    ];
+    const TTL: &[&str] = &[
+        "Time to live exceeded in transit",
+        "Fragment reassembly time exceeded",
+    ];
+    const PARAM: &[&str] = &[
+        "Pointer indicates the error",
+        "Required option missing",
+        "Bad length",
+    ];
+    let names = match t {
+        3 => UNREACH,
+        5 => REDIRECT,
+        11 => TTL,
+        12 => PARAM,
+        _ => return None,
+    };
+    names.get(usize::try_from(c).ok()?).copied()
 }
 
 /// Subtree headings tshark draws as text-only items above a run of generated fields.
@@ -403,6 +535,29 @@ pub fn line_text(
             match summary {
                 Some(s) => format!("{name}: {s}"),
                 None => name.to_string(),
+            }
+        }
+        Text::IcmpType => format!("{name}: {v} ({})", icmp_type_name(v)?),
+        Text::IcmpCode => {
+            let t = p.items[..index]
+                .iter()
+                .rev()
+                .find(|i| i.field.def().abbrev == "icmp.type" && i.layer == item.layer)
+                .map(uint)?;
+            format!("{name}: {v} ({})", icmp_code_name(t, v)?)
+        }
+        Text::Unit(unit) => format!("{name}: {v} {unit}"),
+        Text::ScaleFactor => match item.value {
+            Value::Int(-1) => format!("{name}: -1 (unknown)"),
+            Value::Int(-2) => format!("{name}: -2 (no window scaling used)"),
+            _ => return None,
+        },
+        Text::OptionByType { kind, unknown } => {
+            let t = children(p, index).find(|c| c.field.def().abbrev == kind)?;
+            let v = uint(t);
+            match t.field.def().value_name(v) {
+                Some(n) => n.to_string(),
+                None => format!("{unknown} ({v})"),
             }
         }
         Text::ByteCount(label) => {

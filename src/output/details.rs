@@ -39,6 +39,8 @@ fn generated(abbrev: &str) -> bool {
             | "ipv6.dstopts.len_oct"
             | "ipv6.routing.len_oct"
             | "data.len"
+            | "ip.fragments"
+            | "ip.fragment"
             | "ip.fragment.count"
             | "ip.reassembled.length"
             | "ip.reassembled.data"

@@ -53,6 +53,17 @@ pub enum Text {
     Unit(&'static str),
     /// `[Window size scaling factor: -1 (unknown)]`: tshark's words for the special factors.
     ScaleFactor,
+    /// `Offset: 1 (8 bytes)`: a count of 8-byte units with the bytes it means.
+    Octets,
+    /// `Address[1]: 2200::…`: the name numbered among the layer's items of the same field.
+    Numbered,
+    /// `Priority: Voice, < 10ms latency and jitter (5)`: value names other than the registry's
+    /// (tshark's default preference picks another table than the one the registry holds).
+    Names(&'static [&'static str]),
+    /// `6 IPv4 Fragments (8320 bytes): #1(1480), #2(1480), ...`: the pieces below, numbered by frame.
+    Fragments(&'static str),
+    /// `Frame: 1, payload: 0-1479 (1480 bytes)`: a piece at the offset the pieces before it fill.
+    FragmentPiece,
     /// `Type: 8 (Echo (ping) request)`: packet-icmp.c writes the number first.
     IcmpType,
     /// `Code: 0 (Time to live exceeded in transit)`, the names depending on the type.
@@ -168,6 +179,24 @@ pub const RULES: &[Rule] = &[
     text("tcp.options.sack", Text::TcpOption),
     text("tcp.payload", Text::ByteCount("TCP payload")),
     text("tcp.window_size_scalefactor", Text::ScaleFactor),
+    text("ipv6.fraghdr.offset", Text::Octets),
+    // IEEE 802.1Q-2014 names (packet-vlan.c `pri_vals`, tshark's default).
+    text(
+        "vlan.priority",
+        Text::Names(&[
+            "Best Effort (default)",
+            "Background",
+            "Excellent Effort",
+            "Critical Applications",
+            "Video, < 100ms latency and jitter",
+            "Voice, < 10ms latency and jitter",
+            "Internetwork Control",
+            "Network Control",
+        ]),
+    ),
+    text("ip.fragments", Text::Fragments("IPv4 Fragments")),
+    text("ip.fragment", Text::FragmentPiece),
+    text("ipv6.routing.src.addr", Text::Numbered),
     text("icmp.type", Text::IcmpType),
     text("icmp.code", Text::IcmpCode),
     lifted("ipv6.hopopts.len_oct", Text::Unit("bytes")),
@@ -545,6 +574,57 @@ pub fn line_text(
                 .find(|i| i.field.def().abbrev == "icmp.type" && i.layer == item.layer)
                 .map(uint)?;
             format!("{name}: {v} ({})", icmp_code_name(t, v)?)
+        }
+        Text::Names(names) => {
+            let n = names.get(usize::try_from(v).ok()?)?;
+            format!("{name}: {n} ({v})")
+        }
+        Text::Fragments(label) => {
+            let Value::Bytes(r) = item.value else {
+                return None;
+            };
+            let pieces: Vec<&Item> = children(p, index)
+                .filter(|c| c.field.def().abbrev.ends_with(".fragment"))
+                .collect();
+            let mut s = format!(
+                "{} {label} ({}):",
+                pieces.len(),
+                count(r.len.into(), "byte")
+            );
+            for (i, c) in pieces.iter().enumerate() {
+                let _ = write!(
+                    s,
+                    "{} #{}({})",
+                    if i == 0 { "" } else { "," },
+                    uint(c),
+                    c.pos.len
+                );
+            }
+            s
+        }
+        Text::FragmentPiece => {
+            let offset: u64 = p.items[..index]
+                .iter()
+                .rev()
+                .take_while(|i| i.field == item.field)
+                .map(|i| u64::from(i.pos.len))
+                .sum();
+            let len = u64::from(item.pos.len);
+            format!(
+                "Frame: {v}, payload: {offset}-{} ({})",
+                (offset + len).saturating_sub(1),
+                count(len, "byte")
+            )
+        }
+        Text::Octets => format!("{name}: {v} ({} bytes)", v * 8),
+        Text::Numbered => {
+            let n = p.items[..index]
+                .iter()
+                .rev()
+                .take_while(|i| i.depth > 0)
+                .filter(|i| i.field == item.field)
+                .count();
+            format!("{name}[{}]: {default_value}", n + 1)
         }
         Text::Unit(unit) => format!("{name}: {v} {unit}"),
         Text::ScaleFactor => match item.value {

@@ -143,7 +143,11 @@ fn needs_two_passes(interest: &Interest) -> bool {
         || interest.fields().any(|f| {
             matches!(
                 registry::def(f).abbrev,
-                "tcp.reassembled_in" | "smtp.data.reassembled.in" | "ip.reassembled_in"
+                "tcp.reassembled_in"
+                    | "smtp.data.reassembled.in"
+                    | "ip.reassembled_in"
+                    | "tcp.completeness"
+                    | "tcp.analysis.initial_rtt"
             )
         })
 }

@@ -1,5 +1,7 @@
 //! Limits: huge filters and hostile regular expressions compile and evaluate quickly, without
 //! panicking (a test binary of its own, so the timing does not compete with the other tables).
+//! The time bounds detect hangs and super-linear blow-ups, not speed: about 0.35 s in a debug
+//! build on an idle machine, bounded at 5 s so a loaded machine does not fail them.
 
 use std::time::{Duration, Instant};
 
@@ -76,7 +78,7 @@ fn huge_balanced_chain_and_hostile_regex_are_fast() {
     assert!(f.matches(&rsp));
     assert!(!f.matches(&udp));
     assert!(
-        start.elapsed() < Duration::from_secs(1),
+        start.elapsed() < Duration::from_secs(5),
         "{:?}",
         start.elapsed()
     );
@@ -103,7 +105,7 @@ fn huge_balanced_chain_and_hostile_regex_are_fast() {
     assert!(f.matches(&rsp));
     assert!(!f.matches(&udp));
     assert!(
-        start.elapsed() < Duration::from_secs(1),
+        start.elapsed() < Duration::from_secs(5),
         "{:?}",
         start.elapsed()
     );
@@ -118,7 +120,7 @@ fn huge_balanced_chain_and_hostile_regex_are_fast() {
         .expect("compiles")
         .matches(&rsp));
     assert!(
-        start.elapsed() < Duration::from_secs(1),
+        start.elapsed() < Duration::from_secs(5),
         "{:?}",
         start.elapsed()
     );

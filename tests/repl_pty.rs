@@ -132,7 +132,10 @@ fn a_query_then_show_and_fields() {
     // A first screenful of 2, then the count of the rest (tshark: 8 frames; lines 6 and 8 first).
     p.send_line(":limit 2").unwrap();
     p.send_line("tcp.dstport == 25 && tcp.len == 1").unwrap();
-    p.expect("    6   0.851798    127.0.0.1 → 127.0.0.1    TCP 67 58998 → 25 [PSH, ACK] Seq=1 Ack=38 Win=65536 Len=1 TSval=1763828151 TSecr=2397917622 [TCP segment of a reassembled PDU]\r\n    8   0.972027    127.0.0.1 → 127.0.0.1    TCP 67 58998 → 25 [PSH, ACK] Seq=2 Ack=38 Win=65536 Len=1 TSval=1763828271 TSecr=2397918473 [TCP segment of a reassembled PDU]\r\n… and 6 more\r\n8 of 33 frames match").unwrap();
+    p.expect("    6   0.851798    127.0.0.1 → 127.0.0.1    TCP 67 58998 → 25 [PSH, ACK] Seq=1 Ack=38 Win=65536 Len=1 TSval=1763828151 TSecr=2397917622 [TCP segment of a reassembled PDU]").unwrap();
+    p.expect("    8   0.972027    127.0.0.1 → 127.0.0.1    TCP 67 58998 → 25 [PSH, ACK] Seq=2 Ack=38 Win=65536 Len=1 TSval=1763828271 TSecr=2397918473 [TCP segment of a reassembled PDU]").unwrap();
+    p.expect("… and 6 more").unwrap();
+    p.expect("8 of 33 frames match").unwrap();
     p.send_line(":format csv").unwrap();
     p.expect("tables print as csv").unwrap();
     p.send_line(":fields smtp.req.command where smtp.req")

@@ -5,8 +5,9 @@
 //! [`Packet::transport`]; one hash lookup per frame. It mirrors Wireshark 4.0's
 //! `tcp_analyze_sequence_number` on raw sequence numbers (so wrap-around is handled by
 //! serial-number comparison) and writes the TCP Info column, which needs relative numbers.
-//! Values shown are those known when the frame is reached (tshark's first pass); in a
-//! two-pass run tshark shows the final `tcp.completeness` instead.
+//! Values shown are those known when the frame is reached (tshark's first pass), except in the
+//! second of two passes, where `tcp.completeness` and `tcp.analysis.initial_rtt` are the final
+//! values the first pass recorded per stream, as `tshark -2` shows them.
 //!
 //! Stateful items are merged into the layer's items at Wireshark's tree positions (`tcp.stream`
 //! after the ports, `tcp.seq` before `tcp.seq_raw`, the analysis before `tcp.payload`, ...).
@@ -205,7 +206,8 @@ struct Flow {
     lastack_time: i64,
     window: Option<u32>,
     lastnondupack: u32,
-    dupacknum: u32,
+    /// -1 after an ACK of unseen data, so that the next duplicate ACK counts as the first.
+    dupacknum: i32,
     lastsegmentflags: u32,
     push_bytes_sent: u32,
     push_set_last: bool,
@@ -221,22 +223,28 @@ struct TcpConv {
     first_time: i64,
     last_time: i64,
     completeness: u8,
+    /// The frame that opened the conversation, what it contributed to the completeness if it
+    /// was not a SYN, and what every other frame contributed.
+    first_frame: u32,
+    first_bits: u8,
+    other_bits: u8,
     syn_time: Option<i64>,
-    synack_time: Option<i64>,
     initial_rtt: Option<i64>,
     rst: bool,
 }
 
 impl TcpConv {
-    fn new(stream: u32, time: i64) -> TcpConv {
+    fn new(stream: u32, time: i64, frame: u32) -> TcpConv {
         TcpConv {
             stream,
             flows: [Flow::default(), Flow::default()],
             first_time: time,
             last_time: time,
             completeness: 0,
+            first_frame: frame,
+            first_bits: 0,
+            other_bits: 0,
             syn_time: None,
-            synack_time: None,
             initial_rtt: None,
             rst: false,
         }
@@ -285,6 +293,19 @@ pub struct Conversations {
     stateful: Vec<(u8, Item)>,
     /// Reassembly and upper layers.
     streams: Streams,
+    /// Per stream number: the completeness and initial RTT known at the end of the first pass.
+    finals: Vec<StreamFinal>,
+    /// Set in the second pass: show `finals` instead of the values known so far.
+    show_finals: bool,
+}
+
+/// What a TCP stream's conversation knows when the file ends.
+#[derive(Clone, Copy, Default)]
+struct StreamFinal {
+    first_frame: u32,
+    first_bits: u8,
+    other_bits: u8,
+    initial_rtt: Option<i64>,
 }
 
 impl Default for Conversations {
@@ -308,6 +329,8 @@ impl Conversations {
             scratch: Vec::new(),
             stateful: Vec::new(),
             streams: Streams::new(opts),
+            finals: Vec::new(),
+            show_finals: false,
         }
     }
 
@@ -321,6 +344,7 @@ impl Conversations {
         self.stats = ConversationStats::default();
         self.frames = 0;
         self.streams.second_pass();
+        self.show_finals = true;
     }
 
     /// Counters of reassembly (caps hit, gaps, bytes buffered).
@@ -409,7 +433,7 @@ impl Conversations {
             // A new SYN on known ports starts a new conversation (tshark: "Port numbers reused").
             Some(c) if syn_only && c.flows[fwd_i].base_seq.is_some_and(|b| b != seg.seq) => {
                 reused = true;
-                *c = TcpConv::new(next_stream, now);
+                *c = TcpConv::new(next_stream, now, frame);
                 self.stats.tcp_streams += 1;
                 c
             }
@@ -418,7 +442,7 @@ impl Conversations {
                 self.stats.tcp_streams += 1;
                 self.tcp
                     .entry(key)
-                    .or_insert(TcpConv::new(next_stream, now))
+                    .or_insert(TcpConv::new(next_stream, now, frame))
             }
         };
         let completeness_shown = conv.completeness;
@@ -461,12 +485,12 @@ impl Conversations {
         };
 
         // Initial RTT: from the SYN to the ACK of the SYN/ACK.
+        // From the most recent SYN: a retransmitted SYN restarts it, and the SYN/ACK need not
+        // have been captured (tshark's `ts_mru_syn`).
         if syn_only {
-            conv.syn_time.get_or_insert(now);
-        } else if flags & (TH_SYN | TH_ACK) == TH_SYN | TH_ACK {
-            conv.synack_time.get_or_insert(now);
+            conv.syn_time = Some(now);
         } else if flags & (TH_SYN | TH_ACK) == TH_ACK && conv.initial_rtt.is_none() {
-            if let (Some(syn), Some(_)) = (conv.syn_time, conv.synack_time) {
+            if let Some(syn) = conv.syn_time {
                 conv.initial_rtt = Some(now - syn);
             }
         }
@@ -488,22 +512,36 @@ impl Conversations {
             &mut self.stats,
         );
 
-        // Completeness, shown as known before this segment.
+        // Completeness (tshark 4.0 as observed with -2): a SYN counts only when it opens the
+        // conversation, ACK only from segments without data, and the frame that opened a
+        // conversation without a SYN shows what the other frames contributed.
+        let first = conv.first_frame == frame;
+        let mut bits = 0u8;
         if flags & TH_SYN != 0 {
-            conv.completeness |= if flags & TH_ACK != 0 { 2 } else { 1 };
-        } else if flags & TH_ACK != 0 {
-            conv.completeness |= 4;
+            if flags & TH_ACK != 0 {
+                bits |= 2;
+            } else if first {
+                bits |= 1;
+            }
+        } else if flags & TH_ACK != 0 && seglen == 0 {
+            bits |= 4;
         }
         if seglen > 0 {
-            conv.completeness |= 8;
+            bits |= 8;
         }
         if flags & TH_FIN != 0 {
-            conv.completeness |= 16;
+            bits |= 16;
             conv.flows[fwd_i].fin = true;
         }
         if flags & TH_RST != 0 {
-            conv.completeness |= 32;
+            bits |= 32;
             conv.rst = true;
+        }
+        conv.completeness |= bits;
+        if first && !syn_only {
+            conv.first_bits = bits;
+        } else {
+            conv.other_bits |= bits;
         }
 
         let fwd_base = conv.flows[fwd_i].base_seq.unwrap_or(seg.seq);
@@ -519,7 +557,31 @@ impl Conversations {
             nxt = nxt.wrapping_add(1);
         }
         let stream = conv.stream;
-        let initial_rtt = conv.initial_rtt;
+        let mut initial_rtt = conv.initial_rtt;
+        let mut completeness_shown = completeness_shown;
+        let slot = stream as usize;
+        if self.show_finals {
+            if let Some(f) = self.finals.get(slot) {
+                completeness_shown = if f.first_frame == frame {
+                    f.other_bits
+                } else {
+                    f.other_bits | f.first_bits
+                };
+                initial_rtt = f.initial_rtt;
+            }
+        } else {
+            if self.finals.len() <= slot {
+                self.finals.resize(slot + 1, StreamFinal::default());
+            }
+            if let Some(f) = self.finals.get_mut(slot) {
+                *f = StreamFinal {
+                    first_frame: conv.first_frame,
+                    first_bits: conv.first_bits,
+                    other_bits: conv.other_bits,
+                    initial_rtt: conv.initial_rtt,
+                };
+            }
+        }
 
         // The stateful items, each with the rank of its tree position.
         let mut out = std::mem::take(&mut self.stateful);
@@ -550,8 +612,9 @@ impl Conversations {
         }
         push(R_TIMES, TCP_TIME_REL, Value::RelTime(rel_time), 2);
         push(R_TIMES, TCP_TIME_DELTA, Value::RelTime(delta_time), 2);
+        // tshark adds the analysis subtree only for frames with analysis results of their own;
+        // the initial RTT is shown inside it, never alone.
         let any_analysis = ta.acks_frame.is_some()
-            || initial_rtt.is_some()
             || ta.bytes_in_flight > 0
             || ta.push_bytes_sent > 0
             || ta.flags != 0;
@@ -784,18 +847,25 @@ fn analyze(
             break 'fwd;
         }
         if seglen == 0 && window != 0 && Some(window) == fwd.window && same_position && no_sfr {
-            fwd.dupacknum += 1;
+            fwd.dupacknum = if fwd.dupacknum == -1 {
+                1
+            } else {
+                fwd.dupacknum + 1
+            };
             ta.flags |= DUPLICATE_ACK;
-            ta.dupack_num = fwd.dupacknum;
+            ta.dupack_num = fwd.dupacknum.max(0) as u32;
             ta.dupack_frame = fwd.lastnondupack;
         }
     }
-    if ta.flags & DUPLICATE_ACK == 0 {
+    // A new ACK number resets the duplicate ACK count.
+    if fwd.lastack != Some(ack) {
         fwd.lastnondupack = frame;
         fwd.dupacknum = 0;
     }
 
-    // An ACK beyond anything seen in the other direction.
+    // An ACK beyond anything seen in the other direction. (packet-tcp.c also lets a run of
+    // such ACKs flag only once via the duplicate ACK counter; on the SMTP captures that
+    // disagreed with tshark more often than this simpler form.)
     if let Some(m) = rev.maxseqtobeacked {
         if gt(ack, m) && flags & TH_ACK != 0 {
             ta.flags |= ACK_LOST_PACKET;
@@ -803,26 +873,35 @@ fn analyze(
         }
     }
 
-    // Retransmission, fast retransmission, spurious retransmission, out of order.
-    if seglen > 0 || flags & (TH_SYN | TH_FIN) != 0 {
-        if let Some(n) = fwd.nextseq {
-            if lt(seq, n) && ta.flags & KEEP_ALIVE == 0 {
-                let since_ack = now - rev.lastack_time;
-                let since_next = now - fwd.nextseq_time;
-                let ooo_thres = conv.initial_rtt.filter(|&r| r > 0).unwrap_or(3_000_000);
-                if rev
-                    .lastack
-                    .is_some_and(|la| !gt(seq.wrapping_add(seglen), la))
-                {
-                    ta.flags |= SPURIOUS_RETRANSMISSION;
-                } else if rev.dupacknum >= 2 && rev.lastack == Some(seq) && since_ack < 20_000_000 {
-                    ta.flags |= FAST_RETRANSMISSION;
-                } else if since_next < ooo_thres && n != seq.wrapping_add(seglen) {
-                    ta.flags |= OUT_OF_ORDER;
-                } else {
-                    ta.flags |= RETRANSMISSION;
-                }
-            }
+    // Spurious is checked first and needs no known next sequence number; a segment of more
+    // than one byte starting one below it (after a zero window probe) is new data.
+    if (seglen > 0 || flags & (TH_SYN | TH_FIN) != 0) && ta.flags & KEEP_ALIVE == 0 {
+        let n = fwd.nextseq.filter(|&n| n != 0);
+        let not_advanced =
+            n.is_some_and(|n| lt(seq, n) && !(seglen > 1 && n.wrapping_sub(1) == seq));
+        let since_ack = now - rev.lastack_time;
+        let since_next = now - fwd.nextseq_time;
+        let ooo_thres = conv.initial_rtt.filter(|&r| r > 0).unwrap_or(3_000_000);
+        let syn_fin = u32::from(flags & (TH_SYN | TH_FIN) != 0);
+        if seglen > 0
+            && rev
+                .lastack
+                .is_some_and(|la| la != 0 && !gt(seq.wrapping_add(seglen), la))
+        {
+            ta.flags |= SPURIOUS_RETRANSMISSION;
+        } else if not_advanced
+            && rev.dupacknum >= 2
+            && rev.lastack == Some(seq)
+            && since_ack < 20_000_000
+        {
+            ta.flags |= FAST_RETRANSMISSION;
+        } else if not_advanced
+            && since_next < ooo_thres
+            && n != Some(seq.wrapping_add(seglen).wrapping_add(syn_fin))
+        {
+            ta.flags |= OUT_OF_ORDER;
+        } else if not_advanced {
+            ta.flags |= RETRANSMISSION;
         }
     }
 

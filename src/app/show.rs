@@ -34,7 +34,8 @@ impl<W: Write> Sink for TreeSink<'_, W> {
             _ => {}
         }
         self.text.clear();
-        details::write_tree(&mut self.text, p);
+        // With --hex the whole frame is dumped below, so data items are not dumped again.
+        details::write_tree_with(&mut self.text, p, !self.hex);
         if self.hex {
             self.text.push('\n');
             details::write_hex(&mut self.text, p.data);

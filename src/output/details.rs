@@ -373,8 +373,14 @@ fn indent(out: &mut String, depth: u8) {
     }
 }
 
-/// The whole details tree of a dissected packet.
+/// The whole details tree of a dissected packet, as `tshark -V`.
 pub fn write_tree(out: &mut String, p: &Packet) {
+    write_tree_with(out, p, true);
+}
+
+/// The details tree; with `data_hex`, the bytes of each `data` item follow its line as a hex
+/// dump (tshark prints uninterpreted data so unless `-x` prints the whole packet anyway).
+pub fn write_tree_with(out: &mut String, p: &Packet, data_hex: bool) {
     let mut skip_until = 0;
     let mut heading: Option<(&str, u8)> = None;
     let (mut nested, mut enclosed, mut encloser) = (false, false, false);
@@ -420,6 +426,10 @@ pub fn write_tree(out: &mut String, p: &Packet) {
         indent(out, item.depth);
         out.push_str(&item_line(p, index, item));
         out.push('\n');
+        if let (true, "data", Value::Protocol(r)) = (data_hex, abbrev, item.value) {
+            out.push('\n');
+            write_hex(out, p.bytes(r));
+        }
     }
 }
 

@@ -36,13 +36,30 @@ const SAMPLES: &[(&str, u32)] = &[
     ("l2l4/pcapplusplus_IcmpPackets.pcapng", 5),
 ];
 
-/// Samples whose tree must equal tshark's from the first layer after the frame on. The frame
-/// layer is left to the line count: wiresift adds `Interface id` for pcap files (a dissector
-/// matter). Frame 6 (a one-byte segment) is left out: wiresift's TCP layer lacks tshark's
-/// `TCP segment data (1 byte)` line.
+/// Samples whose tree must equal tshark's from the first layer after the frame on (the lab's
+/// Ethernet/IPv4/TCP/SMTP steps among them). The frame layer is left to the line count:
+/// wiresift adds `Interface id` for pcap files and lacks pcapng's section and interface lines
+/// (dissector matters). Not here yet, for dissector reasons: lab frame 6 (no `TCP segment data`
+/// line), atomic-frag 4 and 33 (completeness, routing-header expert info), IPv6 options and
+/// MLD (option values, AH/OSPF/MLDv2), QinQ (802.1ad fields), ipoipoip (no `[Timestamps]` for
+/// an empty UDP payload), the NFS fragments and the ICMP extensions.
 const EXACT: &[(&str, u32)] = &[
     ("lab/lab_smtp_telnet_helo.pcap", 1),
     ("lab/lab_smtp_telnet_helo.pcap", 4),
+    ("lab/lab_smtp_ipv6.pcap", 1),
+    ("l2l4/zeek_ipv6-http-atomic-frag.pcap", 13),
+    ("l2l4/zeek_ipv6-http-atomic-frag.pcap", 23),
+    ("l2l4/zeek_vlan-pcp-dei.pcapng", 1),
+    ("l2l4/zeek_vlan-pcp-dei.pcapng", 2),
+    ("l2l4/zeek_linux_dlt_sll2.pcap", 1),
+    ("l2l4/zeek_linux_dlt_sll2.pcap", 3),
+    ("l2l4/zeek_linux_dlt_sll2.pcap", 5),
+    ("l2l4/zeek_tls_irc-starttls.pcap", 1),
+    ("l2l4/pcapplusplus_IgmpPackets.pcap", 74),
+    ("l2l4/pcapplusplus_null_loopback.pcap", 1),
+    ("l2l4/pcapplusplus_raw_ip.pcap", 1),
+    ("l2l4/pcapplusplus_ip4_fragments.pcap", 1),
+    ("l2l4/pcapplusplus_IcmpPackets.pcapng", 9),
 ];
 
 /// The tree from the second protocol line on.
@@ -126,11 +143,11 @@ fn details_lines_agree_with_tshark() {
 }
 
 #[test]
-fn lab_trees_after_the_frame_equal_tshark() {
+fn trees_after_the_frame_equal_tshark() {
     for &(capture, frame) in EXACT {
         let want = after_frame(&expected(capture, frame));
         let got = after_frame(&ours(capture, frame));
-        assert!(want.starts_with("Ethernet II"), "{want}");
+        assert!(want.lines().count() > 5, "{capture} frame {frame}: {want}");
         let diff: Vec<String> = want
             .lines()
             .zip(got.lines().chain(std::iter::repeat("<missing>")))

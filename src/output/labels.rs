@@ -3,7 +3,10 @@
 //! rather than from the registry's `Name: value`, and the fields it draws as bit fields although
 //! their registry bitmask is 0 (the dissector passes the bits itself).
 //!
-//! One table, [`RULES`], keyed by field abbreviation; [`rule`] finds a field's rule.
+//! One table, [`RULES`], keyed by field abbreviation; [`rule`] finds a field's rule. Beside it,
+//! the tree's shape where tshark's differs from the items' depths: layers drawn inside another
+//! ([`nested_layer`], [`encloses_rest`]), text-only headings ([`heading`]), and expert info
+//! ([`expert_lines`], severity and group from the `EXPERTS` table).
 
 use std::fmt::Write;
 
@@ -364,8 +367,9 @@ const EXPERTS: &[(&str, &str, &str)] = &[
     ("tcp.analysis.reused_ports", "Note", "Sequence"),
 ];
 
-/// The lines of an expert item whose message field is `msg_index`: the `[Expert Info (Sev/Group): message]`
-/// head, then its children (message, severity, group), each `(depth offset, text)`.
+/// The lines of an expert item whose message field is `msg_index`: the head
+/// `[Expert Info (Sev/Group): message]`, then its three children (message, severity, group).
+/// None for expert fields not in [`EXPERTS`] (drawn as plain items then).
 pub fn expert_lines(p: &Packet, msg_index: usize) -> Option<[String; 4]> {
     let item = p.items.get(msg_index)?;
     let def = item.field.def();
@@ -463,8 +467,7 @@ fn tcp_flags_text(flags: u64) -> String {
 }
 
 /// The name an option has in the `Options:` summary (its field name without the prefix).
-fn option_name(abbrev: &str, name: &'static str) -> &'static str {
-    let _ = abbrev;
+fn option_name(name: &'static str) -> &'static str {
     name.strip_prefix("TCP Option - ").unwrap_or(name)
 }
 
@@ -536,8 +539,7 @@ pub fn line_text(
             };
             let mut s = format!("Options: ({})", count(r.len.into(), "byte"));
             for c in children(p, index) {
-                let d = c.field.def();
-                let _ = write!(s, ", {}", option_name(d.abbrev, d.name));
+                let _ = write!(s, ", {}", option_name(c.field.def().name));
             }
             s
         }

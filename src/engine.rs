@@ -20,6 +20,7 @@ use rayon::prelude::*;
 
 use crate::capture::{CaptureError, CaptureReader, FrameBatch, FrameRef};
 use crate::dissect::conversation::Conversations;
+use crate::dissect::icmp_tracker::IcmpTracker;
 use crate::dissect::ip_reassembly::Ipv4Reassembly;
 use crate::dissect::reassembly::{self, ReassemblyStats};
 use crate::dissect::{self, Buffers, FrameTimes, Interest, Packet, Value};
@@ -138,6 +139,8 @@ fn needs_conversations(interest: &Interest) -> bool {
                 || a.starts_with("tcp.segment")
                 || a.starts_with("tcp.reassembled")
                 || matches!(proto, "smtp" | "imf" | "tls" | "data-text-lines")
+                // Lists the layers the stateful pass adds (`smtp`).
+                || a == "frame.protocols"
         })
 }
 
@@ -152,6 +155,7 @@ fn needs_two_passes(interest: &Interest) -> bool {
                     | "ip.reassembled_in"
                     | "tcp.completeness"
                     | "tcp.analysis.initial_rtt"
+                    | "icmp.resp_in"
             )
         })
 }
@@ -162,6 +166,9 @@ struct State {
     defrag: Ipv4Reassembly,
     /// Pass 1's defragmentation, which knows where each fragment ended up.
     defrag_first_pass: Option<Ipv4Reassembly>,
+    /// ICMP echo request/reply matching, and pass 1's (which knows the replies to come).
+    icmp: IcmpTracker,
+    icmp_first_pass: Option<IcmpTracker>,
     conversations_needed: bool,
     /// The fields asked for need the stateful pass (not only the columns).
     conversations_for_interest: bool,
@@ -236,6 +243,10 @@ fn pass(
         for p in packets.iter_mut() {
             state.defrag.process(p, interest);
             if let Some(first) = &state.defrag_first_pass {
+                first.annotate(p, interest);
+            }
+            state.icmp.process(p, interest);
+            if let Some(first) = &state.icmp_first_pass {
                 first.annotate(p, interest);
             }
             if conversations {
@@ -320,6 +331,8 @@ pub fn run_source(
         conversations: Conversations::with_options(opts.dissection.clone()),
         defrag: Ipv4Reassembly::new(),
         defrag_first_pass: None,
+        icmp: IcmpTracker::new(),
+        icmp_first_pass: None,
         conversations_needed: opts.columns || needs_conversations(&interest),
         conversations_for_interest: needs_conversations(&interest),
         last_displayed_ns: None,
@@ -343,6 +356,7 @@ pub fn run_source(
         }
         state.conversations.second_pass();
         state.defrag_first_pass = Some(std::mem::replace(&mut state.defrag, Ipv4Reassembly::new()));
+        state.icmp_first_pass = Some(std::mem::take(&mut state.icmp));
     }
     pass(
         open,

@@ -28,6 +28,8 @@ impl<'a> Build<'a> {
             len: data.len() as u32,
             cap_len: data.len() as u32,
             interface_id: 0,
+            has_interface_id: true,
+            has_ts: true,
             link_type: 1,
         };
         p.reset(info, data);

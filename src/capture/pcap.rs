@@ -287,6 +287,8 @@ impl Pcap {
                     len: orig.saturating_sub(skip),
                     cap_len: data.len() as u32,
                     interface_id: 0,
+                    has_interface_id: false,
+                    has_ts: true,
                     link_type: self.link_type,
                 };
                 batch.push(info, RecordKind::Packet, Some(0), data);

@@ -339,6 +339,8 @@ impl PcapNg {
                         len: orig,
                         cap_len: cap,
                         interface_id: local,
+                        has_interface_id: true,
+                        has_ts: true,
                         link_type: iface.link_type,
                     };
                     let global = (self.section_base + local as usize) as u32;
@@ -393,6 +395,8 @@ impl PcapNg {
                         len: orig,
                         cap_len: cap,
                         interface_id: 0,
+                        has_interface_id: true,
+                        has_ts: false,
                         link_type: iface.link_type,
                     };
                     let global = self.section_base as u32;
@@ -424,6 +428,8 @@ impl PcapNg {
                         len: data.len() as u32,
                         cap_len: data.len() as u32,
                         interface_id: 0,
+                        has_interface_id: false,
+                        has_ts: false,
                         link_type: LINKTYPE_NONE,
                     };
                     batch.push(info, kind, None, data);

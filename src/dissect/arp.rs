@@ -36,7 +36,7 @@ pub fn dissect(p: &mut Packet, interest: &Interest, buf: Buf, _etype: u16) -> Op
     };
     let (hln, pln) = (hln as usize, pln as usize);
     let total = 8 + 2 * (hln + pln);
-    p.begin_layer(ARP, buf.range(0, total));
+    p.begin_layer_in(ARP, buf.range(0, total), buf.range(0, total), buf.whole());
     p.add(interest, HW_TYPE, Value::UInt(hrd as u64), buf.range(0, 2));
     p.add(
         interest,

@@ -37,7 +37,7 @@ const LLC: FieldId = registry::id("llc");
 /// Dissect an Ethernet frame (`buf` is the whole frame).
 pub fn dissect(p: &mut Packet, interest: &Interest, buf: Buf) {
     let hdr = buf.range(0, 14);
-    p.begin_layer(ETH, hdr);
+    p.begin_layer_in(ETH, hdr, hdr, buf.whole());
     let (Some(dst), Some(src)) = (buf.array::<6>(0), buf.array::<6>(6)) else {
         stateless::truncated(p, interest, buf.whole());
         return;

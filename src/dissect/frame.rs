@@ -44,32 +44,33 @@ pub fn dissect(p: &mut Packet, interest: &Interest, times: &FrameTimes) {
     let none = ByteRange::frame(0, 0);
     let info = p.info;
     p.begin_layer(FRAME, whole);
-    p.add(
-        interest,
-        INTERFACE_ID,
-        Value::UInt(info.interface_id as u64),
-        none,
-    );
+    if info.has_interface_id {
+        let id = Value::UInt(u64::from(info.interface_id));
+        p.add(interest, INTERFACE_ID, id, none);
+    }
     p.add(
         interest,
         ENCAP_TYPE,
         Value::Int(encap_type(info.link_type)),
         none,
     );
-    p.add(interest, TIME, Value::AbsTime(info.time_ns), none);
-    p.add(interest, OFFSET_SHIFT, Value::RelTime(0), none);
-    p.add(interest, TIME_EPOCH, Value::RelTime(info.time_ns), none);
-    let delta = info.time_ns.saturating_sub(times.prev_ns);
-    let delta_displayed = info.time_ns.saturating_sub(times.prev_displayed_ns);
-    let relative = info.time_ns.saturating_sub(times.first_ns);
-    p.add(interest, TIME_DELTA, Value::RelTime(delta), none);
-    p.add(
-        interest,
-        TIME_DELTA_DISPLAYED,
-        Value::RelTime(delta_displayed),
-        none,
-    );
-    p.add(interest, TIME_RELATIVE, Value::RelTime(relative), none);
+    // A record without a timestamp (pcapng simple packet block) has no time fields at all.
+    if info.has_ts {
+        p.add(interest, TIME, Value::AbsTime(info.time_ns), none);
+        p.add(interest, OFFSET_SHIFT, Value::RelTime(0), none);
+        p.add(interest, TIME_EPOCH, Value::RelTime(info.time_ns), none);
+        let delta = info.time_ns.saturating_sub(times.prev_ns);
+        let delta_displayed = info.time_ns.saturating_sub(times.prev_displayed_ns);
+        let relative = info.time_ns.saturating_sub(times.first_ns);
+        p.add(interest, TIME_DELTA, Value::RelTime(delta), none);
+        p.add(
+            interest,
+            TIME_DELTA_DISPLAYED,
+            Value::RelTime(delta_displayed),
+            none,
+        );
+        p.add(interest, TIME_RELATIVE, Value::RelTime(relative), none);
+    }
     p.add(interest, NUMBER, Value::UInt(info.number as u64), none);
     p.add(interest, LEN, Value::UInt(info.len as u64), none);
     p.add(interest, CAP_LEN, Value::UInt(info.cap_len as u64), none);

@@ -2,6 +2,7 @@
 //! per-type fields, and for errors the quoted IP header and transport ports as a second `ip`
 //! layer whose columns, fragments and flow state stay the outer packet's.
 
+use super::icmp_tracker::IcmpEcho;
 use super::ip::{self, IpContext};
 use super::stateless::{self, Buf};
 use super::{Interest, Packet, Value};
@@ -191,7 +192,19 @@ pub fn dissect(p: &mut Packet, interest: &Interest, buf: Buf, ctx: &IpContext) {
                 ));
             }
             match t {
-                0 | 8 => echo_data(p, interest, buf.tail(8)),
+                0 | 8 => {
+                    if !ctx.embedded {
+                        p.icmp_echo = Some(IcmpEcho {
+                            src: ctx.src,
+                            dst: ctx.dst,
+                            reply: t == 0,
+                            ident: id,
+                            seq,
+                            checksum,
+                        });
+                    }
+                    echo_data(p, interest, buf.tail(8))
+                }
                 13 | 14 => {
                     for (i, f) in [ORIGINATE, RECEIVE, TRANSMIT].into_iter().enumerate() {
                         if let Some(v) = buf.be32(8 + 4 * i) {

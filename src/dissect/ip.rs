@@ -50,6 +50,9 @@ pub struct IpContext {
     pub ttl: u8,
     /// Inside an ICMP error: columns, fragments and transport state are the outer packet's.
     pub embedded: bool,
+    /// Bytes of the packet the IP header announces but the capture cut off (snap length): the
+    /// upper layer's reported length is what it has plus these (`tcp.len` comes from the header).
+    pub missing: usize,
 }
 
 /// Dissect an IPv4 packet at the start of `buf` (the rest of the frame).
@@ -59,7 +62,9 @@ pub fn dissect(p: &mut Packet, interest: &Interest, buf: Buf) {
 
 /// Dissect an IPv4 packet; `embedded` for the copy of a header quoted by an ICMP error.
 pub fn dissect_inner(p: &mut Packet, interest: &Interest, buf: Buf, embedded: bool) {
-    p.begin_layer(IP, buf.range(0, 20));
+    // The item is created 20 bytes long (`len(ip) == 20` whatever the options); its tvb ends
+    // where the total length says.
+    let at = p.begin_layer_in(IP, buf.range(0, 20), buf.range(0, 20), buf.whole());
     let Some(b0) = buf.u8(0) else {
         stateless::truncated(p, interest, buf.whole());
         return;
@@ -110,6 +115,8 @@ pub fn dissect_inner(p: &mut Packet, interest: &Interest, buf: Buf, embedded: bo
     p.add(interest, LEN, Value::UInt(total as u64), buf.range(2, 2));
     // A zero length is TCP segmentation offload: the frame says how long the packet is.
     let total = if total == 0 { buf.len() as u16 } else { total };
+    let tvb = buf.truncate(usize::from(total).max(20)).whole();
+    p.set_layer_extent(at, buf.range(0, hlen), buf.range(0, 20), tvb);
     if (total as usize) < hlen {
         expert(p, interest, BOGUS_LEN);
         if p.want_columns && !embedded {
@@ -198,6 +205,7 @@ pub fn dissect_inner(p: &mut Packet, interest: &Interest, buf: Buf, embedded: bo
         dst: stateless::ipv4(dst),
         ttl,
         embedded,
+        missing: cut_off(p, usize::from(total), buf.len(), embedded),
     };
     upper(p, interest, proto, payload, &ctx);
 }
@@ -213,11 +221,15 @@ pub(crate) fn upper(p: &mut Packet, interest: &Interest, proto: u8, payload: Buf
             // A quoted header inside an ICMP error is not part of the flow.
             let saved = p.transport;
             let segment = payload.whole();
+            if ctx.missing > 0 {
+                p.reported_segment_len = Some((payload.len() + ctx.missing) as u32);
+            }
             if proto == 6 {
                 tcp::dissect(p, interest, ctx.src, ctx.dst, segment);
             } else {
                 udp::dissect(p, interest, ctx.src, ctx.dst, segment);
             }
+            p.reported_segment_len = None;
             if ctx.embedded {
                 p.transport = saved;
             }
@@ -232,6 +244,16 @@ pub(crate) fn upper(p: &mut Packet, interest: &Interest, proto: u8, payload: Buf
             stateless::data(p, interest, payload);
         }
     }
+}
+
+/// How many of the `announced` bytes of a packet were cut off by the snap length (0 inside an
+/// ICMP error, whose quoted packet is short by design).
+pub(crate) fn cut_off(p: &Packet, announced: usize, have: usize, embedded: bool) -> usize {
+    if embedded {
+        return 0;
+    }
+    let snapped = p.info.len.saturating_sub(p.info.cap_len) as usize;
+    announced.saturating_sub(have).min(snapped)
 }
 
 /// `ip.src` / `ip.dst` and the hidden `ip.addr`, `*_host`, `ip.host` that follow it.

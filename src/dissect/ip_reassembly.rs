@@ -181,6 +181,7 @@ impl Ipv4Reassembly {
             dst: stateless::ipv4(frag.dst),
             ttl,
             embedded: false,
+            missing: 0,
         };
         let buf = Buf {
             bytes: &datagram,

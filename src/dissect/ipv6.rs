@@ -66,7 +66,7 @@ pub fn dissect(p: &mut Packet, interest: &Interest, buf: Buf) {
 
 /// Dissect an IPv6 packet; `embedded` inside an ICMP error.
 pub fn dissect_inner(p: &mut Packet, interest: &Interest, buf: Buf, embedded: bool) {
-    p.begin_layer(IPV6, buf.range(0, 40));
+    let at = p.begin_layer_in(IPV6, buf.range(0, 40), buf.range(0, 40), buf.whole());
     let Some(w) = buf.be32(0) else {
         return stateless::truncated(p, interest, buf.whole());
     };
@@ -117,11 +117,18 @@ pub fn dissect_inner(p: &mut Packet, interest: &Interest, buf: Buf, embedded: bo
     } else {
         40 + plen as usize
     };
+    p.set_layer_extent(
+        at,
+        buf.range(0, 40),
+        buf.range(0, 40),
+        buf.truncate(end).whole(),
+    );
     let ctx = IpContext {
         src: IpAddr::V6(Ipv6Addr::from(src)),
         dst: IpAddr::V6(Ipv6Addr::from(dst)),
         ttl: hlim,
         embedded,
+        missing: ip::cut_off(p, end, buf.len(), embedded),
     };
     extensions(p, interest, buf.truncate(end).tail(40), nxt, &ctx);
 }

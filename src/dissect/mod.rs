@@ -14,6 +14,7 @@ pub mod eth;
 pub mod fields;
 pub mod frame;
 pub mod icmp;
+pub mod icmp_tracker;
 pub mod icmpv6;
 pub mod imf;
 pub mod ip;
@@ -185,7 +186,14 @@ pub struct FrameInfo {
     pub len: u32,
     /// Bytes captured (`frame.cap_len`).
     pub cap_len: u32,
+    /// The pcapng interface within the section (`frame.interface_id`).
     pub interface_id: u32,
+    /// Whether `interface_id` is shown: pcapng packets only, not pcap files (wiretap's
+    /// `WTAP_HAS_INTERFACE_ID`).
+    pub has_interface_id: bool,
+    /// Whether the record has a timestamp (wiretap's `WTAP_HAS_TS`; not a pcapng simple packet
+    /// block): without one there are no `frame.time*` fields.
+    pub has_ts: bool,
     /// The link type (LINKTYPE_*) of the frame's interface.
     pub link_type: u32,
 }
@@ -239,6 +247,15 @@ pub struct Packet<'a> {
     /// Every protocol layer in the order it was dissected, for `frame.protocols`; includes layers
     /// that put no item in the tree (`ethertype`), see [`Packet::note_layer`].
     pub protocols: Vec<FieldId>,
+    /// Where each protocol layer's tvb ends when it reaches past the layer's value (Wireshark's
+    /// FT_PROTOCOL: `tcp contains "x"` searches the payload too, while `len(ip)` is 20); see
+    /// [`Packet::begin_layer_in`] and [`Packet::protocol_tvb`].
+    pub layer_tvbs: Vec<(FieldId, u16, ByteRange)>,
+    /// Set by IP around a call to the TCP/UDP dissector when the capture cut the segment short:
+    /// its length on the wire, from the IP header (`tcp.len` is computed from it, as tshark does).
+    pub reported_segment_len: Option<u32>,
+    /// Set by the ICMP dissector on an echo request or reply, for [`icmp_tracker`].
+    pub icmp_echo: Option<icmp_tracker::IcmpEcho>,
     depth: u8,
     layer: u16,
     /// Protocol instances seen so far: (protocol field, count).
@@ -278,6 +295,9 @@ impl<'a> Packet<'a> {
         self.transport = None;
         self.fragment = None;
         self.protocols.clear();
+        self.layer_tvbs.clear();
+        self.reported_segment_len = None;
+        self.icmp_echo = None;
         self.depth = 0;
         self.layer = 1;
         self.layers.clear();
@@ -326,6 +346,61 @@ impl<'a> Packet<'a> {
         });
         self.depth = 1;
         self.items.len() - 1
+    }
+
+    /// Open a protocol layer whose value differs from its tree extent, as in Wireshark: `pos` is
+    /// what the tree shows (the header), `value` what `==`, slices and `len()` see (the length the
+    /// protocol item was created with: `ip` 20 bytes, `tcp` the whole segment), and `tvb` what
+    /// `contains` and `matches` search (the protocol's buffer to its end).
+    pub fn begin_layer_in(
+        &mut self,
+        proto: FieldId,
+        pos: ByteRange,
+        value: ByteRange,
+        tvb: ByteRange,
+    ) -> usize {
+        let at = self.begin_layer(proto, pos);
+        if let Some(item) = self.items.get_mut(at) {
+            item.value = Value::Protocol(value);
+        }
+        if tvb != value {
+            self.layer_tvbs.push((proto, self.layer, tvb));
+        }
+        at
+    }
+
+    /// Change the extents of the protocol item at `at` (opened by [`Packet::begin_layer`]) once
+    /// they are known, as [`Packet::begin_layer_in`] sets them.
+    pub fn set_layer_extent(
+        &mut self,
+        at: usize,
+        pos: ByteRange,
+        value: ByteRange,
+        tvb: ByteRange,
+    ) {
+        let Some(item) = self.items.get_mut(at) else {
+            return;
+        };
+        item.pos = pos;
+        item.value = Value::Protocol(value);
+        let key = (item.field, item.layer);
+        self.layer_tvbs.retain(|(f, l, _)| (*f, *l) != key);
+        if tvb != value {
+            self.layer_tvbs.push((key.0, key.1, tvb));
+        }
+    }
+
+    /// The bytes a protocol item's `contains`/`matches` search: its tvb, else its value.
+    pub fn protocol_tvb(&self, item: &Item) -> Option<ByteRange> {
+        let Value::Protocol(value) = item.value else {
+            return None;
+        };
+        Some(
+            self.layer_tvbs
+                .iter()
+                .find(|(f, l, _)| *f == item.field && *l == item.layer)
+                .map_or(value, |(_, _, t)| *t),
+        )
     }
 
     /// Record a layer that Wireshark lists in `frame.protocols` without a tree item (`ethertype`).

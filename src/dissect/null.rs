@@ -12,7 +12,7 @@ const TYPE: FieldId = registry::id("null.type");
 
 /// Dissect a loopback frame (`buf` is the whole frame).
 pub fn dissect(p: &mut Packet, interest: &Interest, buf: Buf) {
-    p.begin_layer(NULL, buf.range(0, 4));
+    p.begin_layer_in(NULL, buf.range(0, 4), buf.range(0, 4), buf.whole());
     let (Some(le), Some(be)) = (buf.le32(0), buf.be32(0)) else {
         stateless::truncated(p, interest, buf.whole());
         return;

@@ -29,6 +29,7 @@ use std::collections::HashMap;
 const SEGMENTS: FieldId = id("tcp.segments");
 const SEGMENT: FieldId = id("tcp.segment");
 const SEGMENT_COUNT: FieldId = id("tcp.segment.count");
+const SEGMENT_DATA: FieldId = id("tcp.segment_data");
 const REASSEMBLED_LENGTH: FieldId = id("tcp.reassembled.length");
 const REASSEMBLED_DATA: FieldId = id("tcp.reassembled.data");
 const REASSEMBLED_IN: FieldId = id("tcp.reassembled_in");
@@ -360,6 +361,8 @@ impl Streams {
                 pending.extend_from_slice(p.bytes(new));
                 frames.push((frame, new.len));
                 self.grow(want);
+                // tshark marks a segment held for a later PDU with its bytes as `tcp.segment_data`.
+                p.add(interest, SEGMENT_DATA, Value::Bytes(new), new);
                 if p.want_columns {
                     p.columns
                         .info
@@ -380,6 +383,8 @@ impl Streams {
         } else {
             self.stats.reassembled_pdus += 1;
             frames.push((frame, new.len));
+            // The completing segment's own bytes are segment data too, as in tshark.
+            p.add(interest, SEGMENT_DATA, Value::Bytes(new), new);
             let at = p.add_extra(&self.scratch);
             p.add(interest, SEGMENTS, Value::None, ByteRange::EMPTY);
             p.enter();

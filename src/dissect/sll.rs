@@ -25,7 +25,7 @@ const ARPHRD_IPGRE: u16 = 778;
 
 /// `LINKTYPE_LINUX_SLL`: 16-byte header.
 pub fn dissect_v1(p: &mut Packet, interest: &Interest, buf: Buf) {
-    p.begin_layer(SLL, buf.range(0, 16));
+    p.begin_layer_in(SLL, buf.range(0, 16), buf.range(0, 16), buf.whole());
     let (Some(pkttype), Some(hatype), Some(halen), Some(protocol)) =
         (buf.be16(0), buf.be16(2), buf.be16(4), buf.be16(14))
     else {
@@ -51,7 +51,7 @@ pub fn dissect_v1(p: &mut Packet, interest: &Interest, buf: Buf) {
 
 /// `LINKTYPE_LINUX_SLL2`: 20-byte header with the interface index.
 pub fn dissect_v2(p: &mut Packet, interest: &Interest, buf: Buf) {
-    p.begin_layer(SLL, buf.range(0, 20));
+    p.begin_layer_in(SLL, buf.range(0, 20), buf.range(0, 20), buf.whole());
     let (Some(protocol), Some(ifindex), Some(hatype), Some(pkttype), Some(halen)) = (
         buf.be16(0),
         buf.be32(4),

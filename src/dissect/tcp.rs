@@ -103,7 +103,9 @@ pub fn dissect(p: &mut Packet, interest: &Interest, src: IpAddr, dst: IpAddr, se
     };
     // The protocol item covers the header, as far as it was captured.
     let proto_len = data_offset.max(20).min(avail);
-    p.begin_layer(TCP, field(0, proto_len));
+    // Wireshark creates the item over the whole segment (`len(tcp)`, `tcp contains` see the
+    // payload), then shrinks the tree item to the header.
+    p.begin_layer_in(TCP, field(0, proto_len), field(0, avail), field(0, avail));
     if p.want_columns {
         p.columns.protocol = "TCP";
         p.columns.info.clear();
@@ -151,9 +153,10 @@ pub fn dissect(p: &mut Packet, interest: &Interest, src: IpAddr, dst: IpAddr, se
     let ack = be32(8);
     let flags = be16(12) & 0x0FFF;
     let window = be16(14);
-    // Counted from the captured bytes: `segment` does not say how much the snapshot length cut
-    // (tshark counts from the IP length).
-    let seglen = avail.saturating_sub(data_offset);
+    // Counted from the IP length, as tshark does: a segment cut by the snap length still has
+    // the length the IP header gives (`Packet::reported_segment_len`).
+    let reported = p.reported_segment_len.map_or(avail, |r| r as usize);
+    let seglen = reported.saturating_sub(data_offset);
     let hdr_avail = data_offset.min(avail);
     p.add(interest, LEN, Value::UInt(seglen as u64), at(0));
     p.add(interest, SEQ_RAW, Value::UInt(seq.into()), field(4, 4));

@@ -37,7 +37,13 @@ pub fn dissect(p: &mut Packet, interest: &Interest, src: IpAddr, dst: IpAddr, se
         len: len as u32,
     };
     let be16 = |o: usize| u16::from_be_bytes([hdr[o], hdr[o + 1]]);
-    p.begin_layer(UDP, field(0, avail.min(8)));
+    // The item is created 8 bytes long; `udp contains` searches the payload too.
+    p.begin_layer_in(
+        UDP,
+        field(0, avail.min(8)),
+        field(0, avail.min(8)),
+        field(0, avail),
+    );
     if p.want_columns {
         p.columns.protocol = "UDP";
         p.columns.info.clear();

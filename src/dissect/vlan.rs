@@ -17,7 +17,7 @@ const TRAILER: FieldId = registry::id("vlan.trailer");
 /// Dissect the tag at `offset` in `frame`; `proto` is `vlan` or `ieee8021ad`.
 pub fn dissect(p: &mut Packet, interest: &Interest, frame: Buf, offset: usize, proto: FieldId) {
     let tag = frame.tail(offset);
-    p.begin_layer(proto, tag.range(0, 4));
+    p.begin_layer_in(proto, tag.range(0, 4), tag.range(0, 4), tag.whole());
     let (Some(tci), Some(etype)) = (tag.be16(0), tag.be16(2)) else {
         stateless::truncated(p, interest, tag.whole());
         return;

@@ -117,6 +117,9 @@ enum Rv {
 struct Scratch {
     vals: Vec<Rv>,
     arena: Vec<u8>,
+    /// Set while the left side of `contains`/`matches` is pushed: a protocol's value is then its
+    /// whole tvb (Wireshark searches the payload too, see `Packet::protocol_tvb`).
+    protocol_tvb: bool,
 }
 
 thread_local! {
@@ -418,7 +421,10 @@ fn eval(n: &Node, c: &Ctx, s: &mut Scratch) -> bool {
             rhs,
             finder,
         } => with_values(s, |s| {
-            let Some((l, r)) = two_lists(lhs, rhs, c, s) else {
+            s.protocol_tvb = true;
+            let lists = two_lists(lhs, rhs, c, s);
+            s.protocol_tvb = false;
+            let Some((l, r)) = lists else {
                 return false;
             };
             let (vals, arena) = (&s.vals, &s.arena);
@@ -435,7 +441,10 @@ fn eval(n: &Node, c: &Ctx, s: &mut Scratch) -> bool {
             all, lhs, regex, ..
         } => with_values(s, |s| {
             let start = s.vals.len();
-            if !push_vals(lhs, c, s) {
+            s.protocol_tvb = true;
+            let pushed = push_vals(lhs, c, s);
+            s.protocol_tvb = false;
+            if !pushed {
                 return false;
             }
             let (vals, arena) = (&s.vals, &s.arena);
@@ -645,7 +654,15 @@ fn push_field(sel: &Sel, c: &Ctx, s: &mut Scratch, reference: bool) -> bool {
                 continue;
             }
         }
-        s.vals.push(item_rv(item, sel.raw, reference));
+        let rv = match p.protocol_tvb(item) {
+            Some(tvb) if s.protocol_tvb && !sel.raw => Rv::Bytes(if reference {
+                BRef::Ref(tvb)
+            } else {
+                BRef::Pkt(tvb)
+            }),
+            _ => item_rv(item, sel.raw, reference),
+        };
+        s.vals.push(rv);
     }
     s.vals.len() > start
 }
@@ -671,7 +688,12 @@ fn push_vals(v: &Val, c: &Ctx, s: &mut Scratch) -> bool {
                         continue;
                     }
                 }
-                s.vals.push(Rv::Int(i128::from(item.pos.len)));
+                // A protocol's length is its value's (`len(tcp)` counts the payload).
+                let len = match item.value {
+                    Value::Protocol(r) => r.len,
+                    _ => item.pos.len,
+                };
+                s.vals.push(Rv::Int(i128::from(len)));
             }
             s.vals.len() > start
         }
@@ -700,7 +722,11 @@ fn push_vals(v: &Val, c: &Ctx, s: &mut Scratch) -> bool {
         }
         Val::Slice(base, ranges) => {
             let start = s.vals.len();
-            if !push_vals(base, c, s) {
+            // A slice of a protocol is taken from its value, even under `contains`.
+            let tvb = std::mem::take(&mut s.protocol_tvb);
+            let pushed = push_vals(base, c, s);
+            s.protocol_tvb = tvb;
+            if !pushed {
                 return false;
             }
             let end = s.vals.len();

@@ -87,3 +87,57 @@ pub fn compare_rows(rows: &[FrameRow]) -> Vec<String> {
 fn short(v: &[u32]) -> Vec<u32> {
     v.iter().take(12).copied().collect()
 }
+
+/// Rows known to differ from tshark, each with its reason (`tests/data/known_differences.tsv`:
+/// `capture<TAB>filter<TAB>reason`). A listed row that starts to agree fails the test too, so the
+/// list only ever shrinks to the truth.
+pub fn known_differences() -> Vec<(String, String, String)> {
+    include_str!("../data/known_differences.tsv")
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut c = l.splitn(3, '\t');
+            Some((
+                c.next()?.to_string(),
+                c.next()?.to_string(),
+                c.next()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// Compare a table with tshark's frames: every row must agree except the known differences, and
+/// every known difference of this table must still differ. Prints the agreement figures.
+pub fn assert_agreement(name: &str, rows: &[FrameRow]) {
+    let known = known_differences();
+    let is_known = |r: &FrameRow| {
+        known
+            .iter()
+            .any(|(c, f, _)| *c == r.capture && *f == r.filter)
+    };
+    let mut unexplained = Vec::new();
+    let mut known_rows = 0;
+    let mut fixed = Vec::new();
+    for r in rows {
+        let differs = !compare_rows(std::slice::from_ref(r)).is_empty();
+        match (differs, is_known(r)) {
+            (true, false) => unexplained.extend(compare_rows(std::slice::from_ref(r))),
+            (true, true) => known_rows += 1,
+            (false, true) => fixed.push(format!("{} | {}", r.capture, r.filter)),
+            (false, false) => {}
+        }
+    }
+    let agree = rows.len() - unexplained.len() - known_rows;
+    println!(
+        "{name}: {} (capture, filter) pairs; {agree} agree with tshark; {known_rows} known differences (tests/data/known_differences.tsv); {} unexplained",
+        rows.len(),
+        unexplained.len()
+    );
+    for u in &unexplained {
+        println!("unexplained: {u}");
+    }
+    for f in &fixed {
+        println!("now agrees, remove from known_differences.tsv: {f}");
+    }
+    assert!(unexplained.is_empty() && fixed.is_empty());
+}

@@ -369,7 +369,7 @@ const EXPERTS: &[(&str, &str, &str)] = &[
 
 /// The lines of an expert item whose message field is `msg_index`: the head
 /// `[Expert Info (Sev/Group): message]`, then its three children (message, severity, group).
-/// None for expert fields not in [`EXPERTS`] (drawn as plain items then).
+/// None for expert fields not in `EXPERTS` (drawn as plain items then).
 pub fn expert_lines(p: &Packet, msg_index: usize) -> Option<[String; 4]> {
     let item = p.items.get(msg_index)?;
     let def = item.field.def();

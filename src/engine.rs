@@ -23,12 +23,13 @@ use crate::dissect::conversation::Conversations;
 use crate::dissect::icmp_tracker::IcmpTracker;
 use crate::dissect::ip_reassembly::Ipv4Reassembly;
 use crate::dissect::reassembly::{self, ReassemblyStats};
-use crate::dissect::{self, Buffers, FrameTimes, Interest, Packet};
+use crate::dissect::{self, Buffers, FrameTimes, Interest, Packet, Value};
 use crate::filter::Filter;
 use crate::registry;
 
 /// Frames per batch: enough to keep every core busy between two sequential steps.
 const BATCH_FRAMES: usize = 4096;
+const TIME_DELTA_DISPLAYED: registry::FieldId = registry::id("frame.time_delta_displayed");
 /// Bytes per batch, whichever limit comes first.
 const BATCH_BYTES: usize = 8 << 20;
 
@@ -48,6 +49,9 @@ pub struct Options {
     pub dissection: reassembly::Options,
     /// Set from another thread (the REPL's Ctrl-C) to stop between two batches.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Read the file once, as tshark without `-2`, even when fields only known after the fact
+    /// are asked for: they show what a single pass knows (the details tree of `tshark -V`).
+    pub single_pass: bool,
 }
 
 /// What the sink wants next.
@@ -168,6 +172,8 @@ struct State {
     conversations_needed: bool,
     /// The fields asked for need the stateful pass (not only the columns).
     conversations_for_interest: bool,
+    /// Time of the last frame that matched the filter (`frame.time_delta_displayed`).
+    last_displayed_ns: Option<i64>,
 }
 
 /// One pass over a file. Returns when the file ends, is damaged, or the sink stops.
@@ -259,12 +265,13 @@ fn pass(
             .map(|p| filter.is_none_or(|f| f.matches(p)))
             .collect();
         let first_ns = times.map_or(0, |t| t.first_ns);
-        for ((p, m), frame) in packets.iter().zip(&matched).zip(batch.frames()) {
+        for ((p, m), frame) in packets.iter_mut().zip(&matched).zip(batch.frames()) {
             report.frames += 1;
             if !*m {
                 continue;
             }
             report.matched += 1;
+            displayed_delta(p, &mut state.last_displayed_ns);
             let flow = sink
                 .frame(&Match {
                     packet: p,
@@ -280,6 +287,18 @@ fn pass(
         pool.extend(packets.into_iter().map(Packet::into_buffers));
     }
     Ok(())
+}
+
+/// `frame.time_delta_displayed` counts from the previous frame that matched, which is known only
+/// once the filter ran: the dissector's value (from the previous frame) is replaced for the
+/// frames shown. (A filter on the field itself still sees the dissector's value.)
+fn displayed_delta(p: &mut Packet, last: &mut Option<i64>) {
+    let now = p.info.time_ns;
+    let delta = last.map_or(0, |l| now.saturating_sub(l));
+    *last = Some(now);
+    if let Some(item) = p.items.iter_mut().find(|i| i.field == TIME_DELTA_DISPLAYED) {
+        item.value = Value::RelTime(delta);
+    }
 }
 
 /// Run a filter (or none: every frame) over one capture file.
@@ -316,9 +335,10 @@ pub fn run_source(
         icmp_first_pass: None,
         conversations_needed: opts.columns || needs_conversations(&interest),
         conversations_for_interest: needs_conversations(&interest),
+        last_displayed_ns: None,
     };
     let mut report = Report::default();
-    if needs_two_passes(&interest) {
+    if !opts.single_pass && needs_two_passes(&interest) {
         report.two_pass = true;
         let mut first = Report::default();
         pass(

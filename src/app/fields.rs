@@ -150,6 +150,11 @@ const SUMMARY_FIELDS: &[&str] = &[
     "tcp.ack",
     "tcp.len",
     "tcp.flags.ack",
+    "vlan.priority",
+    "vlan.dei",
+    "vlan.id",
+    "arp.opcode",
+    "ipv6.routing.type",
 ];
 
 /// The fields to dissect for these columns.
@@ -175,7 +180,8 @@ fn occurrence_text(p: &Packet, index: usize, item: &Item) -> String {
     match def.ftype {
         // Present labels print "1" so that -T fields can show they are there.
         FieldType::None => "1".into(),
-        FieldType::Protocol if item.depth == 0 => {
+        // `data` prints its bytes, not its `Data (n bytes)` label.
+        FieldType::Protocol if item.depth == 0 && def.abbrev != "data" => {
             // The summary line when the dissector writes one, else the abbreviation.
             let line = details::item_line(p, index, item);
             if line == def.name {

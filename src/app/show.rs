@@ -34,7 +34,8 @@ impl<W: Write> Sink for TreeSink<'_, W> {
             _ => {}
         }
         self.text.clear();
-        details::write_tree(&mut self.text, p);
+        // With --hex the whole frame is dumped below, so data items are not dumped again.
+        details::write_tree_with(&mut self.text, p, !self.hex);
         if self.hex {
             self.text.push('\n');
             details::write_hex(&mut self.text, p.data);
@@ -62,10 +63,30 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
             }
         },
     };
+    // `--frame N` is tshark's `-Y 'frame.number == N'`: the other frames are not displayed, which
+    // `frame.time_delta_displayed` reflects. The user's filter compiled alone above, for its errors.
+    let compiled = match args.frame {
+        None => compiled,
+        Some(n) => {
+            let text = match args.filter.as_deref().filter(|f| !f.trim().is_empty()) {
+                Some(f) => format!("({f}) && frame.number == {n}"),
+                None => format!("frame.number == {n}"),
+            };
+            match filter::compile(&text) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    write!(err, "wiresift: {}", e.render(&text))?;
+                    return Ok(super::exit::USAGE);
+                }
+            }
+        }
+    };
     let opts = Options {
         limit: args.limit,
         columns: true,
         output: Interest::all(),
+        // `tshark -V` without `-2`: completeness and "reassembled in" as known at each frame.
+        single_pass: true,
         ..Options::default()
     };
     let mut sink = TreeSink {
@@ -100,7 +121,7 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
         writeln!(
             err,
             "wiresift: no frame {n}{}",
-            if compiled.is_some() {
+            if args.filter.as_deref().is_some_and(|f| !f.trim().is_empty()) {
                 " matches the filter"
             } else {
                 ""

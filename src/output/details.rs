@@ -9,7 +9,11 @@ use std::fmt::Write;
 
 use crate::dissect::display::{abs_time_text, ether_text, seconds_text};
 use crate::dissect::{Item, Packet, Value};
-use crate::registry::{Display, FieldDef, FieldType};
+use crate::output::labels;
+use crate::registry::{Display, FieldDef, FieldType, ValueNames};
+
+/// tshark shows at most this many bytes of a byte field, then an ellipsis.
+const BYTES_SHOWN: usize = 36;
 
 /// Fields Wireshark marks as generated (shown in brackets): computed, not read from the bytes.
 fn generated(abbrev: &str) -> bool {
@@ -30,6 +34,18 @@ fn generated(abbrev: &str) -> bool {
             | "tcp.checksum.status"
             | "tcp.completeness"
             | "tcp.flags.str"
+            | "tcp.options.wscale.multiplier"
+            | "ipv6.hopopts.len_oct"
+            | "ipv6.dstopts.len_oct"
+            | "ipv6.routing.len_oct"
+            | "data.len"
+            | "ip.fragments"
+            | "ip.fragment"
+            | "ip.fragment.count"
+            | "ip.reassembled.length"
+            | "ip.reassembled.data"
+            | "ip.reassembled_in"
+            | "icmp.data_time_relative"
             | "udp.stream"
             | "udp.checksum.status"
             | "ip.checksum.status"
@@ -68,9 +84,18 @@ fn bit_pattern(mask: u64, value: u64, width: u32) -> String {
     s
 }
 
+/// Hex digits tshark pads a value to: the width of the bitmask when there is one, else the type's.
+fn hex_digits(def: &FieldDef) -> usize {
+    let bits = if def.bitmask != 0 {
+        64 - (def.bitmask >> def.bitmask.trailing_zeros()).leading_zeros()
+    } else {
+        def.ftype.int_bits().map_or(32, |(_, b)| b)
+    };
+    bits.div_ceil(4) as usize
+}
+
 fn uint_display(def: &FieldDef, v: u64) -> String {
-    let bits = def.ftype.int_bits().map_or(32, |(_, b)| b);
-    let digits = bits.div_ceil(4) as usize;
+    let digits = hex_digits(def);
     match def.display {
         Display::Hex => format!("0x{v:0digits$x}"),
         Display::DecHex => format!("{v} (0x{v:0digits$x})"),
@@ -86,7 +111,7 @@ pub fn value_text(p: &Packet, item: &Item) -> String {
     match item.value {
         Value::None | Value::Protocol(_) => String::new(),
         Value::Bool(b) => match def.strings {
-            crate::registry::ValueNames::Tfs(t, f) => (if b { t } else { f }).to_string(),
+            ValueNames::Tfs(t, f) => (if b { t } else { f }).to_string(),
             _ => (if b { "True" } else { "False" }).to_string(),
         },
         Value::UInt(v) => {
@@ -96,15 +121,20 @@ pub fn value_text(p: &Packet, item: &Item) -> String {
                 uint_display(def, v)
             };
             match def.value_name(v) {
+                // BASE_NONE with value names: the name alone (`Unverified`).
+                Some(name) if def.display == Display::None => name.to_string(),
                 Some(name) => {
                     let plain = match def.display {
-                        Display::Hex | Display::HexDec => format!(
-                            "0x{v:0w$x}",
-                            w = def.ftype.int_bits().map_or(8, |(_, b)| b.div_ceil(4)) as usize
-                        ),
+                        Display::Hex | Display::HexDec => {
+                            format!("0x{v:0w$x}", w = hex_digits(def))
+                        }
                         _ => v.to_string(),
                     };
                     format!("{name} ({plain})")
+                }
+                // A value-string field with no name for the value: `Unknown (0x0b)`.
+                None if matches!(def.strings, ValueNames::Vals(_) | ValueNames::Ranges(_)) => {
+                    format!("Unknown ({shown})")
                 }
                 None => shown,
             }
@@ -125,7 +155,18 @@ pub fn value_text(p: &Packet, item: &Item) -> String {
             .join(":"),
         Value::AbsTime(ns) => abs_time_text(ns),
         Value::RelTime(ns) => format!("{} seconds", seconds_text(ns)),
-        Value::Bytes(r) => p.bytes(r).iter().map(|b| format!("{b:02x}")).collect(),
+        Value::Bytes(r) => {
+            let bytes = p.bytes(r);
+            let mut s: String = bytes
+                .iter()
+                .take(BYTES_SHOWN)
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            if bytes.len() > BYTES_SHOWN {
+                s.push('…');
+            }
+            s
+        }
         Value::Str(r) => escape_text(p.bytes(r)),
     }
 }
@@ -232,38 +273,93 @@ fn protocol_line(p: &Packet, index: usize, item: &Item) -> String {
             }
             s
         }
+        "vlan" => {
+            let v = layer_values(p, index, &["vlan.priority", "vlan.dei", "vlan.id"]);
+            let n = |i: Option<&Item>| match i.map(|i| i.value) {
+                Some(Value::UInt(v)) => v,
+                Some(Value::Bool(b)) => b.into(),
+                _ => 0,
+            };
+            format!(
+                "{}, PRI: {}, DEI: {}, ID: {}",
+                def.name,
+                n(v[0]),
+                n(v[1]),
+                n(v[2])
+            )
+        }
+        // LINKTYPE_LINUX_SLL2 / LINKTYPE_LINUX_SLL: tshark names the version.
+        "sll" if p.info.link_type == 276 => "Linux cooked capture v2".into(),
+        "sll" => "Linux cooked capture v1".into(),
+        "arp" => {
+            let v = layer_values(p, index, &["arp.opcode"]);
+            match v[0].map(|i| i.value) {
+                Some(Value::UInt(1)) => format!("{} (request)", def.name),
+                Some(Value::UInt(2)) => format!("{} (reply)", def.name),
+                _ => def.name.to_string(),
+            }
+        }
+        "data" => match item.value {
+            Value::Protocol(r) => format!("{} ({} bytes)", def.name, r.len),
+            _ => def.name.to_string(),
+        },
+        "ipv6.routing" => {
+            let v = layer_values(p, index, &["ipv6.routing.type"]);
+            match v[0].and_then(|i| match i.value {
+                Value::UInt(t) => i.field.def().value_name(t),
+                _ => None,
+            }) {
+                Some(t) => format!("{} ({t})", def.name),
+                None => def.name.to_string(),
+            }
+        }
         _ => def.name.to_string(),
+    }
+}
+
+/// The raw bits a bit field draws for `item`'s value.
+fn raw_bits(item: &Item, mask: u64) -> u64 {
+    match item.value {
+        Value::Bool(true) => u64::MAX >> mask.trailing_zeros(),
+        Value::UInt(v) => v,
+        Value::Int(v) => v as u64,
+        _ => 0,
     }
 }
 
 /// One line of the tree for `item`, without indentation.
 pub fn item_line(p: &Packet, index: usize, item: &Item) -> String {
     let def = item.field.def();
-    if def.ftype == FieldType::Protocol && item.depth == 0 {
+    // The depth the dissector gave (the tree may draw the item elsewhere).
+    let layer_top = p.items.get(index).map_or(item.depth, |i| i.depth) == 0;
+    if def.ftype == FieldType::Protocol && layer_top {
         return protocol_line(p, index, item);
     }
+    let rule = labels::rule(def.abbrev);
     let mut line = String::new();
-    if def.bitmask != 0 {
-        let raw = match item.value {
-            Value::Bool(b) => {
-                if b {
-                    u64::MAX >> def.bitmask.trailing_zeros()
-                } else {
-                    0
-                }
-            }
-            Value::UInt(v) => v,
-            Value::Int(v) => v as u64,
-            _ => 0,
-        };
-        line.push_str(&bit_pattern(def.bitmask, raw, bitfield_width(def, item)));
-        line.push_str(" = ");
+    match rule.and_then(|r| r.bits) {
+        Some(b) => {
+            let raw = raw_bits(item, b.mask) / b.unit.max(1);
+            line.push_str(&bit_pattern(b.mask, raw, b.width));
+            line.push_str(" = ");
+        }
+        None if def.bitmask != 0 && !rule.is_some_and(|r| r.no_bits) => {
+            let raw = raw_bits(item, def.bitmask);
+            line.push_str(&bit_pattern(def.bitmask, raw, bitfield_width(def, item)));
+            line.push_str(" = ");
+        }
+        None => {}
     }
-    line.push_str(def.name);
     let value = value_text(p, item);
-    if !value.is_empty() {
-        line.push_str(": ");
-        line.push_str(&value);
+    match rule.and_then(|r| labels::line_text(r, p, index, item, &value)) {
+        Some(text) => line.push_str(&text),
+        None => {
+            line.push_str(def.name);
+            if !value.is_empty() {
+                line.push_str(": ");
+                line.push_str(&value);
+            }
+        }
     }
     if generated(def.abbrev) {
         line = format!("[{line}]");
@@ -271,17 +367,69 @@ pub fn item_line(p: &Packet, index: usize, item: &Item) -> String {
     line
 }
 
-/// The whole details tree of a dissected packet.
+fn indent(out: &mut String, depth: u8) {
+    for _ in 0..depth {
+        out.push_str("    ");
+    }
+}
+
+/// The whole details tree of a dissected packet, as `tshark -V`.
 pub fn write_tree(out: &mut String, p: &Packet) {
+    write_tree_with(out, p, true);
+}
+
+/// The details tree; with `data_hex`, the bytes of each `data` item follow its line as a hex
+/// dump (tshark prints uninterpreted data so unless `-x` prints the whole packet anyway).
+pub fn write_tree_with(out: &mut String, p: &Packet, data_hex: bool) {
+    let mut skip_until = 0;
+    let mut heading: Option<(&str, u8)> = None;
+    let (mut nested, mut enclosed, mut encloser) = (false, false, false);
+    // The dissector's depth of the last item drawn.
+    let mut prev_depth = 0;
     for (index, item) in p.items.iter().enumerate() {
-        if item.hidden {
+        if item.depth == 0 {
+            let abbrev = item.field.def().abbrev;
+            nested = labels::nested_layer(abbrev);
+            enclosed |= encloser;
+            encloser = labels::encloses_rest(abbrev);
+        }
+        if item.hidden || index < skip_until {
             continue;
         }
-        for _ in 0..item.depth {
-            out.push_str("    ");
+        let abbrev = item.field.def().abbrev;
+        let lift = item.depth > prev_depth && labels::rule(abbrev).is_some_and(|r| r.lift);
+        prev_depth = item.depth;
+        let depth =
+            (item.depth + u8::from(nested) + u8::from(enclosed)).saturating_sub(u8::from(lift));
+        let item = &Item { depth, ..*item };
+        // A text-only subtree head (`[Timestamps]`) above the run of fields it groups.
+        let head = labels::heading(abbrev).filter(|_| item.depth > 0);
+        if let Some(h) = head {
+            if heading != Some((h, item.depth)) {
+                indent(out, item.depth - 1);
+                out.push_str(h);
+                out.push('\n');
+            }
         }
+        heading = head.map(|h| (h, item.depth));
+        if abbrev == "_ws.expert" {
+            if let Some(lines) = labels::expert_lines(p, index + 1) {
+                for (i, text) in lines.iter().enumerate() {
+                    indent(out, item.depth + u8::from(i > 0));
+                    out.push_str(text);
+                    out.push('\n');
+                }
+                skip_until = index + 2;
+                continue;
+            }
+        }
+        indent(out, item.depth);
         out.push_str(&item_line(p, index, item));
         out.push('\n');
+        if let (true, "data", Value::Protocol(r)) = (data_hex, abbrev, item.value) {
+            out.push('\n');
+            write_hex(out, p.bytes(r));
+        }
     }
 }
 

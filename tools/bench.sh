@@ -4,7 +4,7 @@
 # the captures).
 #
 #   tools/bench.sh [--dir DIR] [--packets "1000000 5000000"] [--runs 5] [--tshark-runs 3]
-#                  [--no-tshark] [--out bench/RESULTS.md]
+#                  [--no-tshark] [--no-build] [--out bench/RESULTS.md]
 #
 # Needs: cargo, hyperfine, tcpdump, tshark (apt-get install -y hyperfine tcpdump tshark), python3.
 # Captures come from `wiresift-gen --seed 1` and are kept in DIR (default /tmp/wiresift-bench),
@@ -16,6 +16,7 @@ PACKETS="1000000"
 RUNS=5
 TSHARK_RUNS=3
 TSHARK=1
+BUILD=1
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/bench/RESULTS.md"
 while [ $# -gt 0 ]; do
@@ -25,6 +26,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS=$2; shift 2 ;;
     --tshark-runs) TSHARK_RUNS=$2; shift 2 ;;
     --no-tshark) TSHARK=0; shift ;;
+    --no-build) BUILD=0; shift ;;
     --out) OUT=$2; shift 2 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -34,7 +36,7 @@ for tool in hyperfine tcpdump python3 $([ $TSHARK = 1 ] && echo tshark); do
 done
 
 mkdir -p "$DIR"
-(cd "$ROOT" && cargo build --release --bins -q)
+[ $BUILD = 1 ] && (cd "$ROOT" && cargo build --release --bins -q)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 W="$TARGET/release/wiresift"
 GEN="$TARGET/release/wiresift-gen"

@@ -41,6 +41,26 @@ enum Command {
         /// Let -w replace an existing file.
         #[arg(long)]
         overwrite: bool,
+        /// Decode a port as another protocol, as tshark's -d (`tcp.port==2525,smtp`).
+        #[arg(short = 'd', value_name = "tcp.port==N,smtp")]
+        decode_as: Vec<String>,
+    },
+    /// Show the packet details tree of frames, as `tshark -V` (and their bytes with --hex).
+    Show {
+        /// Only frames matching this display filter.
+        #[arg(short = 'Y', value_name = "FILTER")]
+        filter: Option<String>,
+        /// Only this frame number.
+        #[arg(long, value_name = "N")]
+        frame: Option<u32>,
+        /// Also show the bytes (offset, hex, ASCII), as `tshark -x`.
+        #[arg(long)]
+        hex: bool,
+        /// Stop after this many frames.
+        #[arg(short = 'c', long = "limit", value_name = "N")]
+        limit: Option<u64>,
+        #[arg(required = true)]
+        captures: Vec<PathBuf>,
     },
     /// Check a display filter: print its canonical form and compiled plan, or the error.
     Check {
@@ -72,6 +92,7 @@ fn main() -> ExitCode {
             limit,
             write,
             overwrite,
+            decode_as,
         } => {
             let mode = if count {
                 app::filter::Mode::Count
@@ -87,9 +108,28 @@ fn main() -> ExitCode {
                 limit,
                 write,
                 overwrite,
+                decode_as,
             };
             let mut out = io::BufWriter::new(io::stdout().lock());
             let result = app::filter::run(&mut out, &mut io::stderr(), &args);
+            finish(result, out)
+        }
+        Command::Show {
+            filter,
+            frame,
+            hex,
+            limit,
+            captures,
+        } => {
+            let args = app::show::Args {
+                filter,
+                frame,
+                hex,
+                captures,
+                limit,
+            };
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            let result = app::show::run(&mut out, &mut io::stderr(), &args);
             finish(result, out)
         }
         Command::Check { filter, json } => {

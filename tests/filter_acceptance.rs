@@ -91,5 +91,9 @@ fn verdicts_agree_with_tshark_4_0() {
     for d in &disagree {
         println!("{d}");
     }
-    assert!(disagree.is_empty(), "{} verdicts differ from tshark 4.0", disagree.len());
+    assert!(
+        disagree.is_empty(),
+        "{} verdicts differ from tshark 4.0",
+        disagree.len()
+    );
 }

@@ -5,6 +5,9 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use crate::capture::{CaptureError, CaptureWriter, OutputFormat, RecordKind, WriteOptions};
+use rayon::prelude::*;
+
+use crate::dissect::reassembly;
 use crate::engine::{self, Flow, Match, Options, RunError, Sink};
 use crate::filter::{self, Filter};
 use crate::output::packet_list;
@@ -27,6 +30,8 @@ pub struct Args {
     pub limit: Option<u64>,
     pub write: Option<PathBuf>,
     pub overwrite: bool,
+    /// tshark-style `-d tcp.port==N,smtp` arguments.
+    pub decode_as: Vec<String>,
 }
 
 struct ListSink<'w, W: Write> {
@@ -104,12 +109,67 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
             )?;
         }
     }
+    let mut dissection = reassembly::Options::default();
+    for d in &args.decode_as {
+        if let Err(e) = dissection.decode_as.add(d) {
+            writeln!(err, "wiresift: -d {d}: {e}")?;
+            return Ok(super::exit::USAGE);
+        }
+    }
+    let dissection = &dissection;
     let several = args.captures.len() > 1;
-    let (mut open_failed, mut partial) = (false, false);
+    let mode = args.mode;
+    let prefix_of = |path: &PathBuf| {
+        if several {
+            format!("{}: ", path.display())
+        } else {
+            String::new()
+        }
+    };
+    let mut status = Status::default();
+
+    // Several files, nothing shared between them (no -w, no overall limit): each file runs on its own
+    // (and in parallel inside), and its output is held until the files before it are printed.
+    if several && args.write.is_none() && args.limit.is_none() {
+        let results: Vec<(Vec<u8>, Vec<u8>, Status)> = args
+            .captures
+            .par_iter()
+            .map(|path| {
+                let (mut o, mut e) = (Vec::new(), Vec::new());
+                let mut sink = ListSink {
+                    out: &mut o,
+                    mode,
+                    prefix: prefix_of(path),
+                    writer: None,
+                    write_path: None,
+                    overwrite: false,
+                };
+                let st = run_one(&mut sink, &mut e, path, compiled.as_ref(), None, dissection);
+                (
+                    o,
+                    e,
+                    st.unwrap_or_else(|e| Status {
+                        output: Some(e),
+                        ..Status::default()
+                    }),
+                )
+            })
+            .collect();
+        for (o, e, st) in results {
+            out.write_all(&o)?;
+            err.write_all(&e)?;
+            if let Some(e) = st.output {
+                return Err(e);
+            }
+            status.merge(&st);
+        }
+        return Ok(status.exit_code());
+    }
+
     let mut remaining = args.limit;
     let mut sink = ListSink {
         out,
-        mode: args.mode,
+        mode,
         prefix: String::new(),
         writer: None,
         write_path: args.write.clone(),
@@ -119,38 +179,17 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
         if remaining == Some(0) {
             break;
         }
-        sink.prefix = if several {
-            format!("{}: ", path.display())
-        } else {
-            String::new()
-        };
-        let opts = Options {
-            limit: remaining,
-            columns: args.mode == Mode::List,
-            ..Options::default()
-        };
-        match engine::run_file(path, compiled.as_ref(), &opts, &mut sink) {
-            Ok(report) => {
-                if args.mode == Mode::Count {
-                    writeln!(sink.out, "{}{}", sink.prefix, report.matched)?;
-                }
-                remaining = remaining.map(|r| r.saturating_sub(report.matched));
-                if let Some(d) = report.damage {
-                    writeln!(
-                        err,
-                        "wiresift: {}: {d} ({} good frames before it were processed)",
-                        path.display(),
-                        report.frames
-                    )?;
-                    partial = true;
-                }
-            }
-            Err(RunError::Open(e)) => {
-                writeln!(err, "wiresift: {}: {e}", path.display())?;
-                open_failed = true;
-            }
-            Err(RunError::Output(e)) => return Err(e),
-        }
+        sink.prefix = prefix_of(path);
+        let st = run_one(
+            &mut sink,
+            err,
+            path,
+            compiled.as_ref(),
+            remaining,
+            dissection,
+        )?;
+        remaining = remaining.map(|r| r.saturating_sub(st.matched));
+        status.merge(&st);
     }
     if let Some(w) = sink.writer.take() {
         w.finish().map_err(io::Error::other)?;
@@ -164,15 +203,77 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
             .and_then(CaptureWriter::finish)
             .map_err(capture_io)?;
     }
-    Ok(if open_failed {
-        super::exit::ERROR
-    } else if partial {
-        super::exit::PARTIAL
-    } else {
-        super::exit::OK
-    })
+    Ok(status.exit_code())
 }
 
 fn capture_io(e: CaptureError) -> io::Error {
     io::Error::other(e)
+}
+
+/// How the files went, for the exit code.
+#[derive(Debug, Default)]
+struct Status {
+    matched: u64,
+    open_failed: bool,
+    partial: bool,
+    /// An output error in a parallel run, raised once the earlier files are printed.
+    output: Option<io::Error>,
+}
+
+impl Status {
+    fn merge(&mut self, other: &Status) {
+        self.open_failed |= other.open_failed;
+        self.partial |= other.partial;
+    }
+
+    fn exit_code(&self) -> i32 {
+        if self.open_failed {
+            super::exit::ERROR
+        } else if self.partial {
+            super::exit::PARTIAL
+        } else {
+            super::exit::OK
+        }
+    }
+}
+
+/// One capture through the engine into `sink`; damage and open errors are reported on `err`.
+fn run_one<W: Write, E: Write + ?Sized>(
+    sink: &mut ListSink<'_, W>,
+    err: &mut E,
+    path: &PathBuf,
+    filter: Option<&Filter>,
+    limit: Option<u64>,
+    dissection: &reassembly::Options,
+) -> io::Result<Status> {
+    let opts = Options {
+        limit,
+        columns: sink.mode == Mode::List,
+        dissection: dissection.clone(),
+        ..Options::default()
+    };
+    let mut status = Status::default();
+    match engine::run_file(path, filter, &opts, sink) {
+        Ok(report) => {
+            if sink.mode == Mode::Count {
+                writeln!(sink.out, "{}{}", sink.prefix, report.matched)?;
+            }
+            status.matched = report.matched;
+            if let Some(d) = report.damage {
+                writeln!(
+                    err,
+                    "wiresift: {}: {d} ({} good frames before it were processed)",
+                    path.display(),
+                    report.frames
+                )?;
+                status.partial = true;
+            }
+        }
+        Err(RunError::Open(e)) => {
+            writeln!(err, "wiresift: {}: {e}", path.display())?;
+            status.open_failed = true;
+        }
+        Err(RunError::Output(e)) => return Err(e),
+    }
+    Ok(status)
 }

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod filter;
 pub mod registry;
+pub mod show;
 
 /// Exit codes, documented in the README.
 pub mod exit {

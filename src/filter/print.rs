@@ -77,7 +77,7 @@ fn write_grouped(e: &Expr, paren: bool, out: &mut String) {
 }
 
 /// The operands of the run of `op` rooted at `e`, descending only where the tree has the
-/// parser's balanced shape (left half `n / 2` operands), so that the flat text parses back
+/// parser's balanced shape (`syntax::balanced`: left half `n / 2` operands), so that the flat text parses back
 /// to the same tree. Operands that are themselves `op` nodes get parentheses.
 fn chain_items<'e>(e: &'e Expr, op: LogicalOp, out: &mut Vec<&'e Expr>) {
     let Expr::Logical {

@@ -477,7 +477,7 @@ fn literal_len(b: &[u8]) -> usize {
         let mut pats = vec![format!("^{v4}(?:/[0-9]{{1,2}})?")];
         pats.extend(v6.iter().map(|p| format!("^{p}(?:/[0-9]{{1,3}})?")));
         pats.push(format!("^:?{hex2}(?::{hex2})+"));
-        // Trailing-colon single byte `fc:` (post-4.0 syntax).
+        // Trailing-colon single byte `fc:` (post-4.0 syntax); see `trailing_colon_ok`.
         pats.push(format!("^:?{hex2}:"));
         pats.push("^:[0-9A-Fa-f]+".to_string());
         pats.push(format!("^:{hex2}(?:-{hex2})+"));
@@ -489,8 +489,15 @@ fn literal_len(b: &[u8]) -> usize {
     rules
         .iter()
         .filter_map(|r| r.find(window).map(|m| m.end()))
+        .filter(|&end| trailing_colon_ok(window, end))
         .max()
         .unwrap_or(0)
+}
+
+/// A match ending in `:` is the later trailing-colon byte; where a hex digit follows, 4.0
+/// reads `12:3` as `12` and `:3`, and so do we (the error then names the same token).
+fn trailing_colon_ok(b: &[u8], end: usize) -> bool {
+    end == 0 || b.get(end - 1) != Some(&b':') || !b.get(end).is_some_and(u8::is_ascii_hexdigit)
 }
 
 /// The length of an escape after a backslash, as the flex rules cut it; 0 at the end.

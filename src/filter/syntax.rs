@@ -195,16 +195,16 @@ impl<'a> Parser<'a> {
             self.bump()?;
             let operand = self.parse_not()?;
             if op != LogicalOp::And {
-                xor_items.push(balanced(LogicalOp::And, std::mem::take(&mut and_items)));
+                xor_items.push(balanced(LogicalOp::And, std::mem::take(&mut and_items))?);
             }
             if op == LogicalOp::Or {
-                or_items.push(balanced(LogicalOp::Xor, std::mem::take(&mut xor_items)));
+                or_items.push(balanced(LogicalOp::Xor, std::mem::take(&mut xor_items))?);
             }
             and_items.push(operand);
         }
-        xor_items.push(balanced(LogicalOp::And, and_items));
-        or_items.push(balanced(LogicalOp::Xor, xor_items));
-        Ok(balanced(LogicalOp::Or, or_items))
+        xor_items.push(balanced(LogicalOp::And, and_items)?);
+        or_items.push(balanced(LogicalOp::Xor, xor_items)?);
+        balanced(LogicalOp::Or, or_items)
     }
 
     fn parse_not(&mut self) -> Result<Expr, FilterError> {
@@ -260,6 +260,7 @@ impl<'a> Parser<'a> {
                     ));
                 }
                 self.bump()?;
+                let mut op_span = t.span;
                 let (op, rhs) = match t.tok {
                     Tok::Contains | Tok::Matches => {
                         let (e, _) = self.parse_entity()?;
@@ -277,6 +278,7 @@ impl<'a> Parser<'a> {
                             return Err(self.unexpected(&t2, "\"in\" after \"not\""));
                         }
                         self.bump()?;
+                        op_span = t.span.to(t2.span);
                         (RelOp::NotIn, self.parse_set()?)
                     }
                 };
@@ -284,7 +286,7 @@ impl<'a> Parser<'a> {
                 Ok(Expr::Relation(Box::new(Relation {
                     quantifier,
                     op,
-                    op_span: t.span,
+                    op_span,
                     lhs,
                     rhs,
                     span,
@@ -332,7 +334,7 @@ impl<'a> Parser<'a> {
                 span: from.to(r.span()),
             })));
         }
-        Ok(balanced(LogicalOp::And, relations))
+        balanced(LogicalOp::And, relations)
     }
 
     fn parse_set(&mut self) -> Result<Rhs, FilterError> {
@@ -455,8 +457,16 @@ impl<'a> Parser<'a> {
             },
             Tok::Word => {
                 let text = self.slice(t.span);
+                // 4.0 scans `:fc`-style bytes as a literal, which takes no layer and no `(`.
+                let literal = text.starts_with(':') && !text.starts_with("::");
                 match self.peek()?.tok {
-                    Tok::LParen if is_function_name(text) => self.function(text, t.span)?,
+                    _ if literal => Entity::Word {
+                        text: text.to_string(),
+                        span: t.span,
+                    },
+                    // As in 4.0, any bare word before `(` is a function call; the checker
+                    // says "Function 'X' does not exist" for names it does not know.
+                    Tok::LParen => self.function(text, t.span)?,
                     Tok::Hash => Entity::Field(self.field_rest(t.span, t.span, false, false)?),
                     _ => Entity::Word {
                         text: text.to_string(),
@@ -588,9 +598,12 @@ impl<'a> Parser<'a> {
     /// `${field}` or `$field`; macros (`${name:a;b}`, `$name(a, b)`) are refused.
     fn reference(&mut self, dollar: Span) -> Result<Entity, FilterError> {
         if self.peek()?.tok == Tok::LBrace {
-            self.bump()?;
-            self.refuse_macro(dollar)?;
-            let field = self.reference_field(dollar)?;
+            let brace = self.bump()?;
+            // Only `${` written together is a macro to 4.0; `$ {x}` is plain tokens.
+            if brace.span.start == dollar.end {
+                self.refuse_macro(dollar)?;
+            }
+            let field = self.reference_field()?;
             let close = self.bump()?;
             if close.tok != Tok::RBrace {
                 return Err(self.unexpected(&close, "\"}\" closing the field reference"));
@@ -600,7 +613,7 @@ impl<'a> Parser<'a> {
                 span: dollar.to(close.span),
             });
         }
-        let field = self.reference_field(dollar)?;
+        let field = self.reference_field()?;
         if self.peek()?.tok == Tok::LParen {
             let t = self.peek()?.clone();
             return Err(FilterError::new(
@@ -613,49 +626,67 @@ impl<'a> Parser<'a> {
         Ok(Entity::Reference { field, span })
     }
 
-    fn reference_field(&mut self, dollar: Span) -> Result<FieldRef, FilterError> {
+    fn reference_field(&mut self) -> Result<FieldRef, FilterError> {
         let t = self.bump()?;
-        let mut f = match t.tok {
-            Tok::Word => self.field_rest(t.span, t.span, false, false)?,
+        match t.tok {
+            Tok::Word => self.field_rest(t.span, t.span, false, false),
             Tok::DotField => {
                 let name = Span::new(t.span.start + 1, t.span.end);
-                self.field_rest(t.span, name, false, true)?
+                self.field_rest(t.span, name, false, true)
             }
-            Tok::At => self.field_after_at(t.span)?,
-            _ => return Err(self.unexpected(&t, "a field name after \"$\"")),
-        };
-        // The reference owns the `$`; the field's own span starts at its name or `@`.
-        let _ = dollar;
-        f.span = f.span.to(t.span);
-        Ok(f)
+            Tok::At => self.field_after_at(t.span),
+            _ => Err(self.unexpected(&t, "a field name after \"$\"")),
+        }
     }
 
-    /// After `${`: a name followed by `:` or `;` is a macro invocation.
+    /// After `${`, what tshark 4.0's macro expander checks before anything is parsed: the
+    /// name is `[[:alnum:]_.-]+` (an `@` first is later syntax), then `}`, or `#` when the
+    /// name is a field (a layer; the checker decides whether it is one). A `:` or `;` starts
+    /// macro arguments, which wiresift does not support.
     fn refuse_macro(&mut self, dollar: Span) -> Result<(), FilterError> {
         if self.peeked.is_some() {
             return Ok(());
         }
-        let rest = self.text.as_bytes().get(dollar.end + 1..).unwrap_or(&[]);
-        let skip_ws = rest.iter().take_while(|c| c.is_ascii_whitespace()).count();
-        let name = rest
-            .get(skip_ws..)
-            .unwrap_or(&[])
-            .iter()
-            .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
-            .count();
-        let after = rest.get(skip_ws + name).copied();
-        if matches!(after, Some(b':') | Some(b';')) {
-            let close = rest
-                .iter()
-                .position(|&c| c == b'}')
-                .map_or(self.text.len(), |p| dollar.end + 1 + p + 1);
-            return Err(FilterError::new(
-                ErrorKind::Unsupported,
-                "Display filter macros are not supported.",
-                Span::new(dollar.start, close),
-            ));
+        let from = dollar.end + 1;
+        let rest = self.text.as_bytes().get(from..).unwrap_or(&[]);
+        for (i, &c) in rest.iter().enumerate() {
+            let at = from + i;
+            match c {
+                b'}' => return Ok(()),
+                b'#' if i > 0 => return Ok(()),
+                b':' | b';' => {
+                    let close = rest
+                        .iter()
+                        .position(|&c| c == b'}')
+                        .map_or(self.text.len(), |p| from + p + 1);
+                    return Err(FilterError::new(
+                        ErrorKind::Unsupported,
+                        "Display filter macros are not supported.",
+                        Span::new(dollar.start, close),
+                    ));
+                }
+                b'@' if i == 0 => {}
+                c if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-') => {}
+                _ => {
+                    let len = self
+                        .text
+                        .get(at..)
+                        .and_then(|s| s.chars().next())
+                        .map_or(1, char::len_utf8);
+                    return Err(FilterError::new(
+                        ErrorKind::Syntax,
+                        "invalid character in macro name",
+                        Span::new(at, at + len),
+                    ));
+                }
+            }
         }
-        Ok(())
+        let end = self.text.len();
+        Err(FilterError::new(
+            ErrorKind::Incomplete,
+            "end of filter in the middle of a macro expression",
+            Span::new(end, end),
+        ))
     }
 
     /// The ranges after `[` up to `]`; returns them and the span of `]`.
@@ -666,11 +697,13 @@ impl<'a> Parser<'a> {
             if t.tok != Tok::RangeNode {
                 return Err(self.unexpected(&t, "a range such as 0, 0:4, 2-5, :4 or -4:"));
             }
+            // Lemon reduces a range only once it has seen what follows it, so a missing
+            // `]` is reported before a bad range.
+            let sep = self.bump()?;
             let text = self.slice(t.span);
             let r = parse_range(text)
                 .map_err(|msg| FilterError::new(ErrorKind::Syntax, msg, t.span))?;
             ranges.push(r);
-            let sep = self.bump()?;
             match sep.tok {
                 Tok::Comma => continue,
                 Tok::RBracket => return Ok((ranges, sep.span)),
@@ -725,37 +758,28 @@ fn rhs_span(rhs: &Rhs) -> Span {
     }
 }
 
-/// `[[:alpha:]_][[:alnum:]_]*`: only such a word followed by `(` is a function call.
-fn is_function_name(text: &str) -> bool {
-    let mut b = text.bytes();
-    b.next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
-        && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
-}
-
-/// A run of one associative operator as a balanced tree (depth log2 n).
-pub(crate) fn balanced(op: LogicalOp, items: Vec<Expr>) -> Expr {
+/// A run of one associative operator as a balanced tree (depth log2 n): the first `n / 2`
+/// operands on the left. The printer relies on this exact shape (see `print::chain_items`).
+/// Callers always have at least one operand; an empty run is reported, never invented.
+pub(crate) fn balanced(op: LogicalOp, items: Vec<Expr>) -> Result<Expr, FilterError> {
     let n = items.len();
     let mut it = items.into_iter();
-    build_balanced(op, &mut it, n.max(1))
+    build_balanced(op, &mut it, n)
+        .ok_or_else(|| FilterError::new(ErrorKind::Incomplete, UNEXPECTED_END, Span::default()))
 }
 
-fn build_balanced(op: LogicalOp, it: &mut std::vec::IntoIter<Expr>, n: usize) -> Expr {
+fn build_balanced(op: LogicalOp, it: &mut std::vec::IntoIter<Expr>, n: usize) -> Option<Expr> {
     if n <= 1 {
-        // `items` is never empty: every caller parsed at least one operand.
-        return it.next().unwrap_or(Expr::Test(Arith::Entity(Entity::Word {
-            text: String::new(),
-            span: Span::default(),
-        })));
+        return it.next();
     }
-    let lhs = build_balanced(op, it, n / 2);
-    let rhs = build_balanced(op, it, n - n / 2);
-    Expr::Logical {
+    let lhs = build_balanced(op, it, n / 2)?;
+    let rhs = build_balanced(op, it, n - n / 2)?;
+    Some(Expr::Logical {
         op,
         span: lhs.span().to(rhs.span()),
         lhs: Box::new(lhs),
         rhs: Box::new(rhs),
-    }
+    })
 }
 
 /// C's `strtol(s, &end, 0)`: leading space, sign, `0x` hex, `0` octal, else decimal.

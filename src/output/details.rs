@@ -18,7 +18,7 @@ fn generated(abbrev: &str) -> bool {
         "frame.time_delta"
             | "frame.time_delta_displayed"
             | "frame.time_relative"
-            | "frame.time_shift"
+            | "frame.offset_shift"
             | "frame.marked"
             | "frame.ignored"
             | "frame.protocols"
@@ -126,8 +126,26 @@ pub fn value_text(p: &Packet, item: &Item) -> String {
         Value::AbsTime(ns) => abs_time_text(ns),
         Value::RelTime(ns) => format!("{} seconds", seconds_text(ns)),
         Value::Bytes(r) => p.bytes(r).iter().map(|b| format!("{b:02x}")).collect(),
-        Value::Str(r) => String::from_utf8_lossy(p.bytes(r)).into_owned(),
+        Value::Str(r) => escape_text(p.bytes(r)),
     }
+}
+
+/// Text as Wireshark's `format_text` shows it: control characters escaped (`\r`, `\n`, `\xNN`).
+pub fn escape_text(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Values of the first occurrences of `names` within the layer that starts at item `start`.

@@ -19,9 +19,12 @@ impl Sink for Frames {
 /// The frames of `fixtures/<capture>` that `filter_text` matches, or the compile error's message.
 pub fn matching_frames(capture: &str, filter_text: &str) -> Result<Vec<u32>, String> {
     let f = filter::compile(filter_text).map_err(|e| e.message)?;
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(capture);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(capture);
     let mut sink = Frames(Vec::new());
-    engine::run_file(&path, Some(&f), &Options::default(), &mut sink).map_err(|e| format!("{e:?}"))?;
+    engine::run_file(&path, Some(&f), &Options::default(), &mut sink)
+        .map_err(|e| format!("{e:?}"))?;
     Ok(sink.0)
 }
 
@@ -43,8 +46,16 @@ pub fn frame_rows(table: &str) -> Vec<FrameRow> {
             if frames.starts_with("ERROR") {
                 return None;
             }
-            let frames = frames.split(',').filter(|s| !s.is_empty()).map(|s| s.parse().ok()).collect::<Option<_>>()?;
-            Some(FrameRow { capture: capture.into(), filter: filter.into(), frames })
+            let frames = frames
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse().ok())
+                .collect::<Option<_>>()?;
+            Some(FrameRow {
+                capture: capture.into(),
+                filter: filter.into(),
+                frames,
+            })
         })
         .collect()
 }
@@ -64,7 +75,10 @@ pub fn compare_rows(rows: &[FrameRow]) -> Vec<String> {
                 got.len(),
                 short(&got)
             )),
-            Err(e) => bad.push(format!("{} | {} | wiresift error: {e}", r.capture, r.filter)),
+            Err(e) => bad.push(format!(
+                "{} | {} | wiresift error: {e}",
+                r.capture, r.filter
+            )),
         }
     }
     bad

@@ -226,6 +226,9 @@ impl Columns {
 pub struct Buffers {
     items: Vec<Item>,
     extra: Vec<u8>,
+    protocols: Vec<FieldId>,
+    layers: Vec<(FieldId, u16)>,
+    columns: Columns,
 }
 
 /// One frame being dissected: its bytes, the items found, and scratch for derived bytes.
@@ -272,6 +275,9 @@ impl<'a> Packet<'a> {
         Packet {
             items: buffers.items,
             extra: buffers.extra,
+            protocols: buffers.protocols,
+            layers: buffers.layers,
+            columns: buffers.columns,
             ..Packet::default()
         }
     }
@@ -282,6 +288,9 @@ impl<'a> Packet<'a> {
         Buffers {
             items: self.items,
             extra: self.extra,
+            protocols: self.protocols,
+            layers: self.layers,
+            columns: self.columns,
         }
     }
 

@@ -18,8 +18,8 @@ use rayon::prelude::*;
 
 use crate::capture::{CaptureError, CaptureReader, FrameBatch, FrameRef};
 use crate::dissect::conversation::Conversations;
-use crate::dissect::reassembly::{self, ReassemblyStats};
 use crate::dissect::ip_reassembly::Ipv4Reassembly;
+use crate::dissect::reassembly::{self, ReassemblyStats};
 use crate::dissect::{self, Buffers, FrameTimes, Interest, Packet};
 use crate::filter::Filter;
 use crate::registry;
@@ -40,6 +40,37 @@ pub struct Options {
     pub output: Interest,
     /// Reassembly caps, Decode As ports, SMTP preferences.
     pub dissection: reassembly::Options,
+    /// Caps on IPv4 fragments waiting for the rest of their datagram.
+    pub defrag: DefragLimits,
+}
+
+/// Caps on IPv4 defragmentation: past either, the oldest pending datagram is dropped (and counted
+/// in [`Report::defrag_evictions`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DefragLimits {
+    /// Fragment payload bytes held, all datagrams together.
+    pub max_bytes: usize,
+    /// Datagrams pending at once.
+    pub max_datagrams: usize,
+}
+
+impl Default for DefragLimits {
+    fn default() -> Self {
+        let d = Ipv4Reassembly::new();
+        DefragLimits {
+            max_bytes: d.max_bytes,
+            max_datagrams: d.max_datagrams,
+        }
+    }
+}
+
+impl DefragLimits {
+    fn reassembly(self) -> Ipv4Reassembly {
+        let mut d = Ipv4Reassembly::new();
+        d.max_bytes = self.max_bytes;
+        d.max_datagrams = self.max_datagrams;
+        d
+    }
 }
 
 /// What the sink wants next.
@@ -65,7 +96,11 @@ impl Match<'_, '_> {
         if !self.frame.kind.has_time() {
             return None;
         }
-        let fine = self.frame.interface.and_then(|i| self.reader.interface(i)).is_some_and(|i| i.sub_microsecond());
+        let fine = self
+            .frame
+            .interface
+            .and_then(|i| self.reader.interface(i))
+            .is_some_and(|i| i.sub_microsecond());
         Some(if fine { 9 } else { 6 })
     }
 }
@@ -90,6 +125,15 @@ pub struct Report {
     pub defrag_evictions: u64,
 }
 
+impl Report {
+    /// Whether a memory cap was hit (reassembly or defragmentation): some results may be missing.
+    pub fn caps_hit(&self) -> bool {
+        self.reassembly.flow_cap_hits > 0
+            || self.reassembly.total_cap_hits > 0
+            || self.defrag_evictions > 0
+    }
+}
+
 /// Why a run stopped early.
 #[derive(Debug)]
 pub enum RunError {
@@ -105,8 +149,15 @@ fn needs_conversations(interest: &Interest) -> bool {
         || interest.fields().any(|f| {
             let a = registry::def(f).abbrev;
             let proto = registry::def(f).protocol();
-            matches!(a, "tcp.stream" | "udp.stream" | "tcp.seq" | "tcp.ack" | "tcp.nxtseq" | "tcp.window_size")
-                || a.starts_with("tcp.analysis")
+            matches!(
+                a,
+                "tcp.stream"
+                    | "udp.stream"
+                    | "tcp.seq"
+                    | "tcp.ack"
+                    | "tcp.nxtseq"
+                    | "tcp.window_size"
+            ) || a.starts_with("tcp.analysis")
                 || a.starts_with("tcp.time")
                 || a.starts_with("udp.time")
                 || a.starts_with("tcp.completeness")
@@ -121,7 +172,10 @@ fn needs_conversations(interest: &Interest) -> bool {
 fn needs_two_passes(interest: &Interest) -> bool {
     interest.is_all()
         || interest.fields().any(|f| {
-            matches!(registry::def(f).abbrev, "tcp.reassembled_in" | "smtp.data.reassembled.in" | "ip.reassembled_in")
+            matches!(
+                registry::def(f).abbrev,
+                "tcp.reassembled_in" | "smtp.data.reassembled.in" | "ip.reassembled_in"
+            )
         })
 }
 
@@ -136,7 +190,7 @@ struct State {
 
 /// One pass over a file. Returns when the file ends, is damaged, or the sink stops.
 fn pass(
-    path: &Path,
+    open: &dyn Fn() -> Result<CaptureReader, CaptureError>,
     filter: Option<&Filter>,
     interest: &Interest,
     opts: &Options,
@@ -144,7 +198,7 @@ fn pass(
     mut sink: Option<&mut dyn Sink>,
     report: &mut Report,
 ) -> Result<(), RunError> {
-    let mut reader = CaptureReader::open(path).map_err(RunError::Open)?;
+    let mut reader = open().map_err(RunError::Open)?;
     let mut batch = FrameBatch::new();
     let mut pool: Vec<Buffers> = Vec::new();
     let mut times: Option<FrameTimes> = None;
@@ -204,7 +258,10 @@ fn pass(
             pool.extend(packets.into_iter().map(Packet::into_buffers));
             continue;
         };
-        let matched: Vec<bool> = packets.par_iter().map(|p| filter.is_none_or(|f| f.matches(p))).collect();
+        let matched: Vec<bool> = packets
+            .par_iter()
+            .map(|p| filter.is_none_or(|f| f.matches(p)))
+            .collect();
         let first_ns = times.map_or(0, |t| t.first_ns);
         for ((p, m), frame) in packets.iter().zip(&matched).zip(batch.frames()) {
             report.frames += 1;
@@ -213,7 +270,12 @@ fn pass(
             }
             report.matched += 1;
             let flow = sink
-                .frame(&Match { packet: p, frame, reader: &reader, first_ns })
+                .frame(&Match {
+                    packet: p,
+                    frame,
+                    reader: &reader,
+                    first_ns,
+                })
                 .map_err(RunError::Output)?;
             if flow == Flow::Stop || opts.limit.is_some_and(|l| report.matched >= l) {
                 break 'batches;
@@ -229,14 +291,54 @@ fn pass(
 /// Fields that are only known after the fact (`tcp.reassembled_in`, `smtp.data.reassembled.in`,
 /// `ip.reassembled_in`) make it read the file twice, as `tshark -2` does: the first pass records
 /// where each segment and fragment ended up, the second shows it.
-pub fn run_file(path: &Path, filter: Option<&Filter>, opts: &Options, sink: &mut dyn Sink) -> Result<Report, RunError> {
+pub fn run_file(
+    path: &Path,
+    filter: Option<&Filter>,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Report, RunError> {
+    run(&|| CaptureReader::open(path), filter, opts, sink)
+}
+
+/// [`run_file`] over a capture held in memory (fuzzing, tests, captures from elsewhere).
+pub fn run_bytes(
+    bytes: &[u8],
+    filter: Option<&Filter>,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Report, RunError> {
+    let bytes: std::sync::Arc<[u8]> = bytes.into();
+    run(
+        &|| CaptureReader::from_reader(io::Cursor::new(SharedBytes(bytes.clone()))),
+        filter,
+        opts,
+        sink,
+    )
+}
+
+/// Bytes shared between the passes over one in-memory capture.
+struct SharedBytes(std::sync::Arc<[u8]>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// One or two passes over what `open` reads.
+fn run(
+    open: &dyn Fn() -> Result<CaptureReader, CaptureError>,
+    filter: Option<&Filter>,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Report, RunError> {
     let mut interest = opts.output.clone();
     if let Some(f) = filter {
         interest.union(f.interest());
     }
     let mut state = State {
         conversations: Conversations::with_options(opts.dissection.clone()),
-        defrag: Ipv4Reassembly::new(),
+        defrag: opts.defrag.reassembly(),
         defrag_first_pass: None,
         conversations_needed: opts.columns || needs_conversations(&interest),
     };
@@ -244,11 +346,30 @@ pub fn run_file(path: &Path, filter: Option<&Filter>, opts: &Options, sink: &mut
     if needs_two_passes(&interest) {
         report.two_pass = true;
         let mut first = Report::default();
-        pass(path, None, &Interest::none(), opts, &mut state, None, &mut first)?;
+        pass(
+            open,
+            None,
+            &Interest::none(),
+            opts,
+            &mut state,
+            None,
+            &mut first,
+        )?;
         state.conversations.second_pass();
-        state.defrag_first_pass = Some(std::mem::replace(&mut state.defrag, Ipv4Reassembly::new()));
+        state.defrag_first_pass = Some(std::mem::replace(
+            &mut state.defrag,
+            opts.defrag.reassembly(),
+        ));
     }
-    pass(path, filter, &interest, opts, &mut state, Some(sink), &mut report)?;
+    pass(
+        open,
+        filter,
+        &interest,
+        opts,
+        &mut state,
+        Some(sink),
+        &mut report,
+    )?;
     report.reassembly = state.conversations.reassembly_stats();
     report.defrag_evictions = state.defrag.evictions;
     Ok(report)

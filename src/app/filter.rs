@@ -5,7 +5,8 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use crate::capture::{CaptureError, CaptureWriter, OutputFormat, RecordKind, WriteOptions};
-use crate::engine::{self, Flow, Match, Options, RunError, Sink};
+use crate::dissect::reassembly::{self, ReassemblyLimits};
+use crate::engine::{self, DefragLimits, Flow, Match, Options, RunError, Sink};
 use crate::filter::{self, Filter};
 use crate::output::packet_list;
 
@@ -27,6 +28,9 @@ pub struct Args {
     pub limit: Option<u64>,
     pub write: Option<PathBuf>,
     pub overwrite: bool,
+    /// Memory caps of TCP reassembly and IPv4 defragmentation.
+    pub reassembly: ReassemblyLimits,
+    pub defrag: DefragLimits,
 }
 
 struct ListSink<'w, W: Write> {
@@ -104,6 +108,19 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
             )?;
         }
     }
+    // Refuse before reading anything, rather than after printing the first match.
+    if let Some(path) = args
+        .write
+        .as_ref()
+        .filter(|p| !args.overwrite && p.symlink_metadata().is_ok())
+    {
+        writeln!(
+            err,
+            "wiresift: refusing to overwrite {} (give --overwrite to replace it)",
+            path.display()
+        )?;
+        return Ok(super::exit::ERROR);
+    }
     let several = args.captures.len() > 1;
     let (mut open_failed, mut partial) = (false, false);
     let mut remaining = args.limit;
@@ -127,6 +144,11 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
         let opts = Options {
             limit: remaining,
             columns: args.mode == Mode::List,
+            dissection: reassembly::Options {
+                limits: args.reassembly,
+                ..reassembly::Options::default()
+            },
+            defrag: args.defrag,
             ..Options::default()
         };
         match engine::run_file(path, compiled.as_ref(), &opts, &mut sink) {
@@ -135,6 +157,14 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
                     writeln!(sink.out, "{}{}", sink.prefix, report.matched)?;
                 }
                 remaining = remaining.map(|r| r.saturating_sub(report.matched));
+                if report.caps_hit() {
+                    writeln!(
+                        err,
+                        "wiresift: {}: note: {}",
+                        path.display(),
+                        caps_note(&report)
+                    )?;
+                }
                 if let Some(d) = report.damage {
                     writeln!(
                         err,
@@ -171,6 +201,26 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
     } else {
         super::exit::OK
     })
+}
+
+/// What the memory caps cost, in one line.
+fn caps_note(report: &engine::Report) -> String {
+    let r = &report.reassembly;
+    let mut parts = Vec::new();
+    if r.flow_cap_hits > 0 || r.total_cap_hits > 0 {
+        parts.push(format!(
+            "TCP reassembly hit its memory caps {} times per flow and {} times in total, so some \
+             reassembled PDUs or messages are cut short",
+            r.flow_cap_hits, r.total_cap_hits
+        ));
+    }
+    if report.defrag_evictions > 0 {
+        parts.push(format!(
+            "{} incomplete IPv4 datagrams were dropped by the defragmentation caps",
+            report.defrag_evictions
+        ));
+    }
+    parts.join("; ")
 }
 
 fn capture_io(e: CaptureError) -> io::Error {

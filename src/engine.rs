@@ -52,6 +52,37 @@ pub struct Options {
     /// Read the file once, as tshark without `-2`, even when fields only known after the fact
     /// are asked for: they show what a single pass knows (the details tree of `tshark -V`).
     pub single_pass: bool,
+    /// Caps on IPv4 fragments waiting for the rest of their datagram.
+    pub defrag: DefragLimits,
+}
+
+/// Caps on IPv4 defragmentation: past either, the oldest pending datagram is dropped (and counted
+/// in [`Report::defrag_evictions`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DefragLimits {
+    /// Fragment payload bytes held, all datagrams together.
+    pub max_bytes: usize,
+    /// Datagrams pending at once.
+    pub max_datagrams: usize,
+}
+
+impl Default for DefragLimits {
+    fn default() -> Self {
+        let d = Ipv4Reassembly::new();
+        DefragLimits {
+            max_bytes: d.max_bytes,
+            max_datagrams: d.max_datagrams,
+        }
+    }
+}
+
+impl DefragLimits {
+    fn reassembly(self) -> Ipv4Reassembly {
+        let mut d = Ipv4Reassembly::new();
+        d.max_bytes = self.max_bytes;
+        d.max_datagrams = self.max_datagrams;
+        d
+    }
 }
 
 /// What the sink wants next.
@@ -106,6 +137,15 @@ pub struct Report {
     pub defrag_evictions: u64,
     /// Stopped by [`Options::cancel`] before the end of the file.
     pub cancelled: bool,
+}
+
+impl Report {
+    /// Whether a memory cap was hit (reassembly or defragmentation): some results may be missing.
+    pub fn caps_hit(&self) -> bool {
+        self.reassembly.flow_cap_hits > 0
+            || self.reassembly.total_cap_hits > 0
+            || self.defrag_evictions > 0
+    }
 }
 
 /// Why a run stopped early.
@@ -315,6 +355,31 @@ pub fn run_file(
     run_source(&mut || CaptureReader::open(path), filter, opts, sink)
 }
 
+/// [`run_file`] over a capture held in memory (fuzzing, tests, captures from elsewhere).
+pub fn run_bytes(
+    bytes: &[u8],
+    filter: Option<&Filter>,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Report, RunError> {
+    let bytes: std::sync::Arc<[u8]> = bytes.into();
+    run_source(
+        &mut || CaptureReader::from_reader(io::Cursor::new(SharedBytes(bytes.clone()))),
+        filter,
+        opts,
+        sink,
+    )
+}
+
+/// Bytes shared between the passes over one in-memory capture.
+struct SharedBytes(std::sync::Arc<[u8]>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 /// [`run_file`] over a capture from anywhere: `open` is called once per pass (twice when fields
 /// only known after the fact are asked for), each time giving a reader at the start of the capture.
 pub fn run_source(
@@ -329,7 +394,7 @@ pub fn run_source(
     }
     let mut state = State {
         conversations: Conversations::with_options(opts.dissection.clone()),
-        defrag: Ipv4Reassembly::new(),
+        defrag: opts.defrag.reassembly(),
         defrag_first_pass: None,
         icmp: IcmpTracker::new(),
         icmp_first_pass: None,
@@ -355,7 +420,7 @@ pub fn run_source(
             return Ok(report);
         }
         state.conversations.second_pass();
-        state.defrag_first_pass = Some(std::mem::replace(&mut state.defrag, Ipv4Reassembly::new()));
+        state.defrag_first_pass = Some(std::mem::replace(&mut state.defrag, opts.defrag.reassembly()));
         state.icmp_first_pass = Some(std::mem::take(&mut state.icmp));
     }
     pass(

@@ -6,6 +6,7 @@ pub mod capture;
 pub mod dissect;
 pub mod engine;
 pub mod filter;
+pub mod harness;
 pub mod output;
 pub mod registry;
 pub mod repl;

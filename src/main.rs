@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use wiresift::app::{self, exit};
+use wiresift::dissect::reassembly::ReassemblyLimits;
+use wiresift::engine::DefragLimits;
 use wiresift::output::table::{Format, TableOptions};
 
 /// Answer questions about packet captures in Wireshark's display-filter language.
@@ -47,6 +49,15 @@ enum Command {
         /// Decode a port as another protocol, as tshark's -d (`tcp.port==2525,smtp`).
         #[arg(short = 'd', value_name = "tcp.port==N,smtp")]
         decode_as: Vec<String>,
+        /// Most bytes TCP reassembly buffers for one PDU or one SMTP message (default 64 MiB).
+        #[arg(long, value_name = "BYTES")]
+        reassembly_flow_cap: Option<usize>,
+        /// Most bytes TCP reassembly buffers in all (default 512 MiB).
+        #[arg(long, value_name = "BYTES")]
+        reassembly_total_cap: Option<usize>,
+        /// Most incomplete IPv4 datagrams held for defragmentation (default 4096).
+        #[arg(long, value_name = "N")]
+        defrag_cap: Option<usize>,
     },
     /// Show the packet details tree of frames, as `tshark -V` (and their bytes with --hex).
     Show {
@@ -148,7 +159,15 @@ fn main() -> ExitCode {
             write,
             overwrite,
             decode_as,
+            reassembly_flow_cap,
+            reassembly_total_cap,
+            defrag_cap,
         } => {
+            let mut reassembly = ReassemblyLimits::default();
+            reassembly.per_flow = reassembly_flow_cap.unwrap_or(reassembly.per_flow);
+            reassembly.total = reassembly_total_cap.unwrap_or(reassembly.total);
+            let mut defrag = DefragLimits::default();
+            defrag.max_datagrams = defrag_cap.unwrap_or(defrag.max_datagrams);
             let mode = if count {
                 app::filter::Mode::Count
             } else if frames {
@@ -164,6 +183,8 @@ fn main() -> ExitCode {
                 write,
                 overwrite,
                 decode_as,
+                reassembly,
+                defrag,
             };
             let mut out = io::BufWriter::new(io::stdout().lock());
             let result = app::filter::run(&mut out, &mut io::stderr(), &args);

@@ -380,8 +380,12 @@ pub fn suggest(unknown: &str) -> Option<&'static str> {
             return same_word;
         }
     }
-    let limit = (unknown.chars().count() / 4).clamp(1, 3);
+    let len = unknown.chars().count();
+    let limit = (len / 4).clamp(1, 3);
+    // The distance is at least the difference in length: skipping those first keeps a hostile
+    // megabyte-long name from costing a quadratic comparison with every field.
     all()
+        .filter(|(_, d)| d.abbrev.len().abs_diff(len) <= limit)
         .map(|(_, d)| (strsim::damerau_levenshtein(unknown, d.abbrev), d.abbrev))
         .filter(|(dist, _)| *dist <= limit)
         .min_by_key(|(dist, a)| (*dist, a.len()))

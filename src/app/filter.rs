@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use crate::capture::{CaptureError, CaptureWriter, OutputFormat, RecordKind, WriteOptions};
 use rayon::prelude::*;
 
-use crate::dissect::reassembly;
-use crate::engine::{self, Flow, Match, Options, RunError, Sink};
+use crate::dissect::reassembly::{self, ReassemblyLimits};
+use crate::engine::{self, DefragLimits, Flow, Match, Options, RunError, Sink};
 use crate::filter::{self, Filter};
 use crate::output::packet_list;
 
@@ -32,6 +32,9 @@ pub struct Args {
     pub overwrite: bool,
     /// tshark-style `-d tcp.port==N,smtp` arguments.
     pub decode_as: Vec<String>,
+    /// Memory caps of TCP reassembly and IPv4 defragmentation.
+    pub reassembly: ReassemblyLimits,
+    pub defrag: DefragLimits,
 }
 
 struct ListSink<'w, W: Write> {
@@ -109,6 +112,19 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
             )?;
         }
     }
+    // Refuse before reading anything, rather than after printing the first match.
+    if let Some(path) = args
+        .write
+        .as_ref()
+        .filter(|p| !args.overwrite && p.symlink_metadata().is_ok())
+    {
+        writeln!(
+            err,
+            "wiresift: refusing to overwrite {} (give --overwrite to replace it)",
+            path.display()
+        )?;
+        return Ok(super::exit::ERROR);
+    }
     let mut dissection = reassembly::Options::default();
     for d in &args.decode_as {
         if let Err(e) = dissection.decode_as.add(d) {
@@ -116,7 +132,9 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
             return Ok(super::exit::USAGE);
         }
     }
+    dissection.limits = args.reassembly;
     let dissection = &dissection;
+    let defrag = args.defrag;
     let several = args.captures.len() > 1;
     let mode = args.mode;
     let prefix_of = |path: &PathBuf| {
@@ -144,7 +162,7 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
                     write_path: None,
                     overwrite: false,
                 };
-                let st = run_one(&mut sink, &mut e, path, compiled.as_ref(), None, dissection);
+                let st = run_one(&mut sink, &mut e, path, compiled.as_ref(), None, dissection, defrag);
                 (
                     o,
                     e,
@@ -187,6 +205,7 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
             compiled.as_ref(),
             remaining,
             dissection,
+            defrag,
         )?;
         remaining = remaining.map(|r| r.saturating_sub(st.matched));
         status.merge(&st);
@@ -204,6 +223,26 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
             .map_err(capture_io)?;
     }
     Ok(status.exit_code())
+}
+
+/// What the memory caps cost, in one line.
+fn caps_note(report: &engine::Report) -> String {
+    let r = &report.reassembly;
+    let mut parts = Vec::new();
+    if r.flow_cap_hits > 0 || r.total_cap_hits > 0 {
+        parts.push(format!(
+            "TCP reassembly hit its memory caps {} times per flow and {} times in total, so some \
+             reassembled PDUs or messages are cut short",
+            r.flow_cap_hits, r.total_cap_hits
+        ));
+    }
+    if report.defrag_evictions > 0 {
+        parts.push(format!(
+            "{} incomplete IPv4 datagrams were dropped by the defragmentation caps",
+            report.defrag_evictions
+        ));
+    }
+    parts.join("; ")
 }
 
 fn capture_io(e: CaptureError) -> io::Error {
@@ -245,11 +284,13 @@ fn run_one<W: Write, E: Write + ?Sized>(
     filter: Option<&Filter>,
     limit: Option<u64>,
     dissection: &reassembly::Options,
+    defrag: DefragLimits,
 ) -> io::Result<Status> {
     let opts = Options {
         limit,
         columns: sink.mode == Mode::List,
         dissection: dissection.clone(),
+        defrag,
         ..Options::default()
     };
     let mut status = Status::default();
@@ -259,6 +300,9 @@ fn run_one<W: Write, E: Write + ?Sized>(
                 writeln!(sink.out, "{}{}", sink.prefix, report.matched)?;
             }
             status.matched = report.matched;
+            if report.caps_hit() {
+                writeln!(err, "wiresift: {}: note: {}", path.display(), caps_note(&report))?;
+            }
             if let Some(d) = report.damage {
                 writeln!(
                     err,

@@ -33,15 +33,16 @@ impl Input {
     pub(crate) fn new(mut src: Box<dyn Read + Send>) -> io::Result<Input> {
         let mut head = [0u8; 2];
         let mut n = 0;
-        while n < head.len() {
-            match src.read(&mut head[n..]) {
+        while let Some(rest) = head.get_mut(n..).filter(|r| !r.is_empty()) {
+            match src.read(rest) {
                 Ok(0) => break,
-                Ok(k) => n += k,
+                // A reader that claims more than it was given is not believed.
+                Ok(k) => n += k.min(rest.len()),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
         }
-        let prefix = io::Cursor::new(head[..n].to_vec());
+        let prefix = io::Cursor::new(head.get(..n).unwrap_or(&head).to_vec());
         let whole = prefix.chain(src);
         let compressed = n == 2 && head == GZIP_MAGIC;
         let src: Box<dyn Read + Send> = if compressed {
@@ -112,7 +113,7 @@ impl Input {
                     self.eof = true;
                     break;
                 }
-                Ok(k) => self.end += k,
+                Ok(k) => self.end += k.min(dst.len()),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if self.compressed && e.kind() == io::ErrorKind::UnexpectedEof => {
                     self.eof = true;

@@ -33,8 +33,12 @@ const ACCEPTED_LATER_SYNTAX: &[(&str, &str)] = &[
     ("tcp.port in {tcp.srcport + 1}", "§3.6: arithmetic in set elements is post-4.0"),
 ];
 
-/// Filters tshark 4.0 accepts and wiresift rejects on purpose: tshark 4.0 bugs.
+/// Filters tshark 4.0 accepts and wiresift rejects on purpose: tshark 4.0 bugs, and fields of
+/// protocols wiresift does not dissect.
 const REJECTED_ON_PURPOSE: &[(&str, &str)] = &[
+    ("http.request.method == \"GET\"", "§1.3: names resolve in the registry; wiresift does not dissect HTTP, only `http` is registered (the field could never be present)"),
+    ("dns.qry.name == \"x\"", "§1.3: names resolve in the registry; wiresift does not dissect DNS, only `dns` is registered (the field could never be present)"),
+    ("http.request", "§1.3: names resolve in the registry; wiresift does not dissect HTTP, only `http` is registered (the field could never be present)"),
     ("frame.time_delta == 1.2.3", "§1.4 times: relative times are plain numbers of seconds; 4.0's relative_val_from_literal ignores the text after the second dot (a bug)"),
     ("frame.time == \"\"", "§1.4 times lists the absolute-time forms; 4.0 takes \"\" because iso8601_to_nstime() reads 0 characters == strlen(\"\") (a bug)"),
 ];
@@ -77,13 +81,16 @@ fn verdicts_agree_with_tshark_4_0() {
     for (list, tshark_ok) in [(ACCEPTED_LATER_SYNTAX, false), (REJECTED_ON_PURPOSE, true)] {
         for (f, _) in list {
             assert!(
-                rows.iter().any(|r| r.filter == *f && r.tshark_ok == tshark_ok),
+                rows.iter()
+                    .any(|r| r.filter == *f && r.tshark_ok == tshark_ok),
                 "{f:?} is listed as an exception but tshark 4.0 agrees or it is not in the table"
             );
         }
     }
     let mut disagree = Vec::new();
     let (mut same_message, mut rejected_both, mut same_caret) = (0, 0, 0);
+    // SHOW_MESSAGES=1 lists every message and caret that differs from tshark's.
+    let show = std::env::var_os("SHOW_MESSAGES").is_some();
     for r in &rows {
         let ours = filter::compile(&r.filter);
         let expected_ok = if ACCEPTED_LATER_SYNTAX.iter().any(|(f, _)| *f == r.filter) {
@@ -111,9 +118,23 @@ fn verdicts_agree_with_tshark_4_0() {
                 rejected_both += 1;
                 if e.message == r.message {
                     same_message += 1;
+                } else if show {
+                    println!(
+                        "MSG {:?}\n  tshark: {}\n  ours:   {}",
+                        r.filter, r.message, e.message
+                    );
                 }
-                if r.caret == Some((e.span.start, e.span.end - e.span.start)) {
+                let ours = e.caret(&r.filter);
+                if r.caret == ours {
                     same_caret += 1;
+                } else if show {
+                    println!(
+                        "CARET {:?} tshark {:?} ours {:?} ({})",
+                        r.filter,
+                        r.caret,
+                        (e.span.start, e.span.end - e.span.start),
+                        e.message
+                    );
                 }
             }
         }
@@ -133,5 +154,14 @@ fn verdicts_agree_with_tshark_4_0() {
         disagree.is_empty(),
         "{} verdicts differ from tshark 4.0",
         disagree.len()
+    );
+    // Agreement on errors reached so far; raise these when it improves, never lower them.
+    assert!(
+        same_message >= 342,
+        "only {same_message} of {rejected_both} messages agree"
+    );
+    assert!(
+        same_caret >= 356,
+        "only {same_caret} of {rejected_both} carets agree"
     );
 }

@@ -203,6 +203,18 @@ fn is_numeric_type(ty: FieldType) -> bool {
 }
 
 /// Types compared as byte sequences.
+/// Arithmetic over literals only (`1`, `1 + 1`, `"a"`): no field, function, slice or reference.
+fn literal_only(a: &ast::Arith) -> bool {
+    match a {
+        ast::Arith::Entity(e) => matches!(
+            e,
+            Entity::Word { .. } | Entity::String { .. } | Entity::Char { .. }
+        ),
+        ast::Arith::Unary { expr, .. } => literal_only(expr),
+        ast::Arith::Binary { lhs, rhs, .. } => literal_only(lhs) && literal_only(rhs),
+    }
+}
+
 fn is_bytes_class(ty: FieldType) -> bool {
     ty.is_bytes_like() || ty.is_string()
 }
@@ -541,20 +553,24 @@ impl<'t> Checker<'t> {
         let tl = self.infer(lhs);
         let tr = self.infer(rhs);
         if tl.is_none() && tr.is_none() {
-            if let Some(e) = self.lhs_word_error(lhs, op_text) {
+            // tshark 4.0 blames a left side made of literals before it looks further.
+            if literal_only(lhs) {
+                return Err(self.constant_lhs(lhs, r.op, op_text));
+            }
+            if let Some(e) = self.lhs_word_error(lhs, r.op, op_text, false) {
                 return Err(e);
             }
             // A more precise complaint about either side (an unknown function, a function
             // that needs a field) before the general one.
             self.value(lhs, None)?;
             self.value(rhs, None)?;
-            return Err(self.constant_lhs(lhs, op_text));
+            return Err(self.constant_lhs(lhs, r.op, op_text));
         }
         let l = match tl {
             Some(_) => self.value(lhs, None)?,
             None => self
                 .value(lhs, tr)
-                .map_err(|e| self.lhs_word_error(lhs, op_text).unwrap_or(e))?,
+                .map_err(|e| self.lhs_word_error(lhs, r.op, op_text, false).unwrap_or(e))?,
         };
         if r.op == RelOp::Contains {
             self.check_op_support(&l, r.op, op_text)?;
@@ -630,33 +646,64 @@ impl<'t> Checker<'t> {
         })
     }
 
-    /// A relation with no field on either side.
-    fn constant_lhs(&self, lhs: &ast::Arith, op_text: &str) -> FilterError {
-        self.lhs_word_error(lhs, op_text).unwrap_or_else(|| {
-            err(
+    /// A relation with no field on either side, in tshark 4.0's words: it blames the left side
+    /// (later releases say "Constant expression is invalid", which stays the fallback).
+    fn constant_lhs(&self, lhs: &ast::Arith, op: RelOp, op_text: &str) -> FilterError {
+        if let Some(e) = self.lhs_word_error(lhs, op, op_text, true) {
+            return e;
+        }
+        if let ast::Arith::Binary { lhs: first, .. } = lhs {
+            // tshark points at the first operand.
+            let mut first = first.as_ref();
+            while let ast::Arith::Binary { lhs, .. } = first {
+                first = lhs;
+            }
+            return err(
                 ErrorKind::Type,
-                "Constant expression is invalid",
-                lhs.span(),
-            )
-        })
+                "Constant arithmetic expression on the LHS is invalid.",
+                first.span(),
+            );
+        }
+        err(
+            ErrorKind::Type,
+            "Constant expression is invalid",
+            lhs.span(),
+        )
     }
 
-    /// tshark 4.0's message for a left-hand word that is not a field (a mistyped name).
-    fn lhs_word_error(&self, lhs: &ast::Arith, op_text: &str) -> Option<FilterError> {
-        let ast::Arith::Entity(Entity::Word { text, span }) = lhs else {
-            return None;
+    /// tshark 4.0's message for a left-hand side that is not a field: a mistyped name, or with
+    /// `any_literal` (no field on either side) any literal word, string or character.
+    fn lhs_word_error(
+        &self,
+        lhs: &ast::Arith,
+        op: RelOp,
+        op_text: &str,
+        any_literal: bool,
+    ) -> Option<FilterError> {
+        let (text, span) = match lhs {
+            ast::Arith::Entity(Entity::Word { text, span }) => (text.as_str(), *span),
+            ast::Arith::Entity(Entity::String { span, .. } | Entity::Char { span, .. })
+                if any_literal =>
+            {
+                (self.src(*span), *span)
+            }
+            _ => return None,
         };
         let name_like = text.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && literal::parse_byte_string(text).is_none();
-        if !name_like {
+        if !name_like && !any_literal {
             return None;
         }
+        // tshark quotes the comparison operators but not `contains`/`matches`.
+        let op_shown = if matches!(op, RelOp::Contains | RelOp::Matches) {
+            op_text.to_string()
+        } else {
+            format!("\"{op_text}\"")
+        };
         let mut e = err(
             ErrorKind::UnknownName,
-            format!(
-                "Left side of \"{op_text}\" expression must be a field or function, not {text}."
-            ),
-            *span,
+            format!("Left side of {op_shown} expression must be a field or function, not {text}."),
+            span,
         );
         e.suggestion = did_you_mean(text);
         Some(e)
@@ -835,7 +882,12 @@ impl<'t> Checker<'t> {
             let mut e = err(
                 ErrorKind::UnknownName,
                 format!("\"{}\" is not a valid protocol or protocol field.", f.name),
-                f.name_span,
+                // tshark's caret covers the leading dot of `.name` too.
+                if f.leading_dot {
+                    Span::new(f.name_span.start.saturating_sub(1), f.name_span.end)
+                } else {
+                    f.name_span
+                },
             );
             e.suggestion = did_you_mean(&f.name);
             return Err(e);

@@ -63,12 +63,28 @@ impl FilterError {
         self.kind == ErrorKind::Incomplete
     }
 
+    /// Where tshark draws its caret: the byte offset of `^` and the width of `^~~~` in
+    /// characters (at least 1, also for an empty span: an unclosed quote or bracket is marked
+    /// just past the text). None for "Unexpected end of filter expression.", which tshark
+    /// prints without the filter or a caret.
+    pub fn caret(&self, filter: &str) -> Option<(usize, usize)> {
+        if self.kind == ErrorKind::Incomplete && self.message == super::scanner::UNEXPECTED_END {
+            return None;
+        }
+        let width = filter
+            .get(self.span.start..self.span.end)
+            .map_or(0, |s| s.chars().count());
+        Some((self.span.start, width.max(1)))
+    }
+
     /// tshark's layout: the message, the filter indented by four spaces, and `^~~~` under the span.
     pub fn render(&self, filter: &str) -> String {
         let mut out = String::new();
         out.push_str(&self.message);
         out.push('\n');
-        out.push_str(&caret_lines(filter, self.span));
+        if self.caret(filter).is_some() {
+            out.push_str(&caret_lines(filter, self.span));
+        }
         if let Some(s) = &self.suggestion {
             out.push_str(s);
             out.push('\n');

@@ -92,6 +92,12 @@ fn err(kind: ErrorKind, msg: impl Into<String>, start: usize, end: usize) -> Fil
     FilterError::new(kind, msg, Span::new(start, end))
 }
 
+/// An unclosed quote or bracket at `at`: a dangling backslash, or the end of the filter (an
+/// empty span there, where tshark draws its caret just past the text).
+fn past_end(msg: &str, at: usize, len: usize) -> FilterError {
+    err(ErrorKind::Incomplete, msg, at, (at + 1).min(len))
+}
+
 impl<'a> Scanner<'a> {
     pub fn new(text: &'a str) -> Scanner<'a> {
         Scanner {
@@ -190,8 +196,7 @@ impl<'a> Scanner<'a> {
     fn next_range(&mut self) -> Result<Token, FilterError> {
         let rest = self.rest();
         match rest.first() {
-            None => Err(err(
-                ErrorKind::Incomplete,
+            None => Err(past_end(
                 "The right bracket was missing from a slice.",
                 self.text.len(),
                 self.text.len(),
@@ -315,8 +320,7 @@ impl<'a> Scanner<'a> {
         let mut value = Vec::new();
         loop {
             let Some(&c) = bytes.get(i) else {
-                return Err(err(
-                    ErrorKind::Incomplete,
+                return Err(past_end(
                     "The final quote was missing from a quoted string.",
                     bytes.len(),
                     bytes.len(),
@@ -334,11 +338,10 @@ impl<'a> Scanner<'a> {
                     let esc_len = escape_len(bytes.get(i + 1..).unwrap_or(&[]));
                     if esc_len == 0 {
                         // A backslash at the very end; tshark points at the backslash.
-                        return Err(err(
-                            ErrorKind::Incomplete,
+                        return Err(past_end(
                             "The final quote was missing from a quoted string.",
                             i,
-                            i,
+                            bytes.len(),
                         ));
                     }
                     let esc = bytes.get(i..i + 1 + esc_len).unwrap_or(&[]);
@@ -365,10 +368,17 @@ impl<'a> Scanner<'a> {
         loop {
             match bytes.get(i) {
                 None => {
-                    return Err(err(
-                        ErrorKind::Incomplete,
+                    return Err(past_end(
                         "The final quote was missing from a character constant.",
                         bytes.len(),
+                        bytes.len(),
+                    ))
+                }
+                // A backslash at the very end is where tshark points.
+                Some(b'\\') if i + 1 == bytes.len() => {
+                    return Err(past_end(
+                        "The final quote was missing from a character constant.",
+                        i,
                         bytes.len(),
                     ))
                 }
@@ -477,8 +487,6 @@ fn literal_len(b: &[u8]) -> usize {
         let mut pats = vec![format!("^{v4}(?:/[0-9]{{1,2}})?")];
         pats.extend(v6.iter().map(|p| format!("^{p}(?:/[0-9]{{1,3}})?")));
         pats.push(format!("^:?{hex2}(?::{hex2})+"));
-        // Trailing-colon single byte `fc:` (post-4.0 syntax); see `trailing_colon_ok`.
-        pats.push(format!("^:?{hex2}:"));
         pats.push("^:[0-9A-Fa-f]+".to_string());
         pats.push(format!("^:{hex2}(?:-{hex2})+"));
         pats.push(format!("^:{hex2}(?:\\.{hex2})+"));
@@ -491,12 +499,28 @@ fn literal_len(b: &[u8]) -> usize {
         .take_while(|&&c| c.is_ascii_hexdigit() || matches!(c, b':' | b'.' | b'-' | b'/'))
         .count();
     let window = b.get(..run).unwrap_or(b);
-    rules
+    let longest = rules
         .iter()
         .filter_map(|r| r.find(window).map(|m| m.end()))
         .filter(|&end| trailing_colon_ok(window, end))
         .max()
-        .unwrap_or(0)
+        .unwrap_or(0);
+    longest.max(trailing_colon_len(b))
+}
+
+/// The trailing-colon single byte `fc:` (post-4.0 syntax), only where it ends the word: in
+/// `45:4` and `45:gg` tshark 4.0 reads `45` and stops at the colon, and so do we.
+fn trailing_colon_len(b: &[u8]) -> usize {
+    let skip = usize::from(b.first() == Some(&b':'));
+    let hex = |i: usize| b.get(i).is_some_and(u8::is_ascii_hexdigit);
+    let ends = b
+        .get(skip + 3)
+        .is_none_or(|&c| !(is_ident_char(c) || matches!(c, b':' | b'.')));
+    if hex(skip) && hex(skip + 1) && b.get(skip + 2) == Some(&b':') && ends {
+        skip + 3
+    } else {
+        0
+    }
 }
 
 /// A match ending in `:` is the later trailing-colon byte; where a hex digit follows, 4.0
@@ -720,6 +744,8 @@ mod tests {
         assert_eq!(w("1...7"), ["1", "..", ".7"]);
         assert_eq!(w("1.5e+3x"), ["1.5e", "+", "3x"]);
         assert_eq!(w("fc:"), ["fc:"]);
+        assert_eq!(w("fc: or"), ["fc:", "or"]);
+        assert_eq!(w("(fc:)"), ["(", "fc:", ")"]);
     }
 
     #[test]

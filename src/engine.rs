@@ -420,7 +420,10 @@ pub fn run_source(
             return Ok(report);
         }
         state.conversations.second_pass();
-        state.defrag_first_pass = Some(std::mem::replace(&mut state.defrag, opts.defrag.reassembly()));
+        state.defrag_first_pass = Some(std::mem::replace(
+            &mut state.defrag,
+            opts.defrag.reassembly(),
+        ));
         state.icmp_first_pass = Some(std::mem::take(&mut state.icmp));
     }
     pass(

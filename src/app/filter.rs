@@ -162,7 +162,15 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
                     write_path: None,
                     overwrite: false,
                 };
-                let st = run_one(&mut sink, &mut e, path, compiled.as_ref(), None, dissection, defrag);
+                let st = run_one(
+                    &mut sink,
+                    &mut e,
+                    path,
+                    compiled.as_ref(),
+                    None,
+                    dissection,
+                    defrag,
+                );
                 (
                     o,
                     e,
@@ -301,7 +309,12 @@ fn run_one<W: Write, E: Write + ?Sized>(
             }
             status.matched = report.matched;
             if report.caps_hit() {
-                writeln!(err, "wiresift: {}: note: {}", path.display(), caps_note(&report))?;
+                writeln!(
+                    err,
+                    "wiresift: {}: note: {}",
+                    path.display(),
+                    caps_note(&report)
+                )?;
             }
             if let Some(d) = report.damage {
                 writeln!(

@@ -311,9 +311,9 @@ fn agrees_with_tshark() {
                 )
                 .copied()
                 .unwrap_or("");
-            // Link layers wiresift does not dissect (FDDI, Token Ring, PPP, Frame Relay, netlink).
+            // Link layers wiresift does not dissect (FDDI, PPP, netlink).
             let first = protocols.split(':').next().unwrap_or("");
-            if ["fddi", "tr", "ppp", "fr", "netlink"].contains(&first) {
+            if ["fddi", "ppp", "netlink"].contains(&first) {
                 skipped_frames += 1;
                 continue;
             }
@@ -410,4 +410,64 @@ fn malformed_captures_do_not_panic() {
         }
     }
     assert!(n > 0);
+}
+
+/// Frame Relay and Token Ring frames cut at every byte, and with the header variants the
+/// fixtures lack (source routing, 3- and 4-byte DLCI addresses, no SNAP), never panic and keep
+/// their link layer first in `frame.protocols`.
+#[test]
+fn link_layers_survive_truncation_and_variants() {
+    let mut cases: Vec<(&str, Frame)> = Vec::new();
+    for (name, first) in [("arp.pcap", "fr"), ("tftp.pcap", "tr")] {
+        let path = find_capture(name).unwrap_or_default();
+        let mut frames = read_capture(&read_file(&path));
+        assert_eq!(frames.len(), 1, "{name}");
+        let f = frames.remove(0);
+        let mut variants = vec![f.data.clone()];
+        if first == "tr" {
+            // Source-routed: the route bit, then a 2-byte routing information field.
+            let mut routed = f.data.clone();
+            routed[8] |= 0x80;
+            routed.splice(14..14, [0x02, 0x00]);
+            variants.push(routed);
+        } else {
+            // 3- and 4-byte addresses, and a non-UI control field.
+            variants.push([&[0x18, 0x40, 0x01][..], &f.data[2..]].concat());
+            variants.push([&[0x18, 0x40, 0x00, 0x01][..], &f.data[2..]].concat());
+            variants.push([&[0x18, 0x41, 0x13][..], &f.data[3..]].concat());
+        }
+        for data in variants {
+            for cut in 0..=data.len() {
+                let info = FrameInfo {
+                    cap_len: cut as u32,
+                    ..f.info
+                };
+                cases.push((
+                    first,
+                    Frame {
+                        info,
+                        data: data[..cut].to_vec(),
+                    },
+                ));
+            }
+        }
+    }
+    for (first, f) in &cases {
+        let mut p = Packet::new();
+        p.want_columns = true;
+        p.reset(f.info, &f.data);
+        dissect::dissect_frame(&mut p, &Interest::all(), &FrameTimes::default());
+        let protocols = p
+            .items
+            .iter()
+            .find(|i| i.field.def().abbrev == "frame.protocols")
+            .map(|i| field_text(&p, i))
+            .unwrap_or_default();
+        assert_eq!(
+            protocols.split(':').next(),
+            Some(*first),
+            "{protocols} for {:02x?}",
+            f.data
+        );
+    }
 }

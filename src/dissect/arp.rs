@@ -108,7 +108,12 @@ pub fn dissect(p: &mut Packet, interest: &Interest, buf: Buf, _etype: u16) -> Op
             Some(a) => Ipv4Addr::from(a).to_string(),
             None => hex(buf.bytes.get(at..at + pln).unwrap_or(&[])),
         };
-        p.columns.protocol = if matches!(op, 3 | 4) { "RARP" } else { "ARP" };
+        p.columns.protocol = match op {
+            3 | 4 => "RARP",
+            // Inverse ARP (RFC 2390): Frame Relay asks for the protocol address behind a DLCI.
+            8 | 9 => "Inverse ARP",
+            _ => "ARP",
+        };
         p.columns.info = match op {
             1 if announcement => format!("ARP Announcement for {}", ip_text(s_ip, spa)),
             1 if probe => format!("Who has {}? (ARP Probe)", ip_text(t_ip, tpa)),
@@ -125,6 +130,12 @@ pub fn dissect(p: &mut Packet, interest: &Interest, buf: Buf, _etype: u16) -> Op
                 hw_text(s_mac, sha)
             ),
             4 => format!("{} is at {}", hw_text(t_mac, tha), ip_text(t_ip, tpa)),
+            8 => format!(
+                "Who is {}? Tell {}",
+                hw_text(t_mac, tha),
+                hw_text(s_mac, sha)
+            ),
+            9 => format!("{} is at {}", hw_text(s_mac, sha), ip_text(s_ip, spa)),
             _ => format!("Unknown ARP opcode 0x{op:04x}"),
         };
     }

@@ -26,6 +26,7 @@ pub fn encap_type(link_type: u32) -> i64 {
     match link_type {
         0 => 15,            // NULL
         1 => 1,             // ETHERNET
+        6 => 2,             // IEEE802_5 (Token Ring)
         12 | 14 | 101 => 7, // RAW IP
         107 => 26,          // FRELAY
         108 => 15,          // LOOP (OpenBSD loopback: NULL with a big-endian family)

@@ -6,7 +6,7 @@
 //! `frame.protocols` is built at the end of [`dissect_frame`]; after the stateful pass has added
 //! layers (`smtp`), call [`finish_protocols`] again: it replaces the value in place.
 
-use super::{eth, frame, ip, ipv6, null, sll};
+use super::{eth, fr, frame, ip, ipv6, null, sll, tr};
 use super::{ByteRange, Interest, Packet, Source, Value};
 use crate::registry::{self, FieldId};
 
@@ -36,6 +36,8 @@ pub fn dissect_frame(p: &mut Packet, interest: &Interest, times: &FrameTimes) {
     let buf = Buf::frame(data);
     match p.info.link_type {
         1 => eth::dissect(p, interest, buf),
+        6 => tr::dissect(p, interest, buf),
+        107 => fr::dissect(p, interest, buf),
         0 | 108 => null::dissect(p, interest, buf),
         113 => sll::dissect_v1(p, interest, buf),
         276 => sll::dissect_v2(p, interest, buf),

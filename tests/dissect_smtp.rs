@@ -5,10 +5,9 @@
 //! `tcp.reassembled*`, `smtp.*` and `imf.*` value, the protocols above TCP and the columns of
 //! SMTP frames with `tests/data/smtp_*.tsv` (made by `tools/make_smtp_expect.sh`).
 
-use pcap_file::pcap::PcapReader;
-use pcap_file::pcapng::{Block, PcapNgReader};
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
+use wiresift::capture::CaptureReader;
 use wiresift::dissect::conversation::Conversations;
 use wiresift::dissect::reassembly::{Options, ReassemblyLimits};
 use wiresift::dissect::{
@@ -21,56 +20,20 @@ struct Frame {
     data: Vec<u8>,
 }
 
+/// Every frame of a capture, through wiresift's own reader (checked against tshark in
+/// tests/capture_fixtures.rs).
 fn read_frames(path: &str) -> Vec<Frame> {
-    let bytes = std::fs::read(path).unwrap();
-    let mut out = Vec::new();
-    if bytes.starts_with(&[0x0a, 0x0d, 0x0d, 0x0a]) {
-        let mut r = PcapNgReader::new(&bytes[..]).unwrap();
-        let mut links = Vec::new();
-        while let Some(b) = r.next_block() {
-            match b.unwrap().0 {
-                Block::InterfaceDescription(i) => links.push(u32::from(i.linktype)),
-                Block::EnhancedPacket(p) => {
-                    let n = out.len() as u32 + 1;
-                    out.push(Frame {
-                        info: FrameInfo {
-                            number: n,
-                            time_ns: p.timestamp.as_nanos() as i64,
-                            len: p.original_len,
-                            cap_len: p.data.len() as u32,
-                            interface_id: p.interface_id,
-                            has_interface_id: true,
-                            has_ts: true,
-                            link_type: links[p.interface_id as usize],
-                        },
-                        data: p.data.to_vec(),
-                    });
-                }
-                _ => {}
+    CaptureReader::open(path)
+        .unwrap()
+        .frames()
+        .map(|f| {
+            let f = f.unwrap();
+            Frame {
+                info: f.info,
+                data: f.data,
             }
-        }
-    } else {
-        let mut r = PcapReader::new(&bytes[..]).unwrap();
-        let link = u32::from(r.header().datalink);
-        while let Some(p) = r.next_packet() {
-            let p = p.unwrap();
-            let n = out.len() as u32 + 1;
-            out.push(Frame {
-                info: FrameInfo {
-                    number: n,
-                    time_ns: p.timestamp().as_nanos() as i64,
-                    len: p.orig_len(),
-                    cap_len: p.data().len() as u32,
-                    interface_id: 0,
-                    has_interface_id: true,
-                    has_ts: true,
-                    link_type: link,
-                },
-                data: p.data().to_vec(),
-            });
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 fn render(p: &Packet, v: &Value, name: &str) -> String {

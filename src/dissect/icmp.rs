@@ -64,7 +64,9 @@ fn type_name(t: u8) -> &'static str {
     }
 }
 
-fn code_name(t: u8, c: u8) -> Option<&'static str> {
+/// ICMP code names (packet-icmp.c's `unreach_code_str`, `redir_code_str`, `ttl_code_str`,
+/// `par_code_str`, router advertisement), shared with the details tree.
+pub(crate) fn code_name(t: u8, c: u8) -> Option<&'static str> {
     const UNREACH: [&str; 16] = [
         "Network unreachable",
         "Host unreachable",

@@ -287,49 +287,14 @@ fn icmp_type_name(t: u64) -> Option<&'static str> {
 }
 
 /// ICMP code names of the types that have them (`unreach_code_str`, `redir_code_str`,
-/// `ttl_code_str`, `par_code_str`); echo and the others show the bare number.
+/// `ttl_code_str`, `par_code_str`); echo and the others, router advertisement included, show the
+/// bare number in the tree (the dissector's Info column does name router-advertisement codes).
 fn icmp_code_name(t: u64, c: u64) -> Option<&'static str> {
-    const UNREACH: &[&str] = &[
-        "Network unreachable",
-        "Host unreachable",
-        "Protocol unreachable",
-        "Port unreachable",
-        "Fragmentation needed",
-        "Source route failed",
-        "Destination network unknown",
-        "Destination host unknown",
-        "Source host isolated",
-        "Network administratively prohibited",
-        "Host administratively prohibited",
-        "Network unreachable for TOS",
-        "Host unreachable for TOS",
-        "Communication administratively filtered",
-        "Host precedence violation",
-        "Precedence cutoff in effect",
-    ];
-    const REDIRECT: &[&str] = &[
-        "Redirect for network",
-        "Redirect for host",
-        "Redirect for TOS and network",
-        "Redirect for TOS and host",
-    ];
-    const TTL: &[&str] = &[
-        "Time to live exceeded in transit",
-        "Fragment reassembly time exceeded",
-    ];
-    const PARAM: &[&str] = &[
-        "Pointer indicates the error",
-        "Required option missing",
-        "Bad length",
-    ];
-    let names = match t {
-        3 => UNREACH,
-        5 => REDIRECT,
-        11 => TTL,
-        12 => PARAM,
-        _ => return None,
-    };
-    names.get(usize::try_from(c).ok()?).copied()
+    let (t, c) = (u8::try_from(t).ok()?, u8::try_from(c).ok()?);
+    if t == 9 {
+        return None;
+    }
+    crate::dissect::icmp::code_name(t, c)
 }
 
 /// Subtree headings tshark draws as text-only items above a run of generated fields.

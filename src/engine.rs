@@ -14,16 +14,17 @@
 use std::io;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 
 use rayon::prelude::*;
 
-use crate::capture::{CaptureError, CaptureReader, FrameBatch, FrameRef};
+use crate::capture::{CaptureError, CaptureReader, FrameBatch, FrameRef, Interface, Screen};
 use crate::dissect::conversation::Conversations;
 use crate::dissect::icmp_tracker::IcmpTracker;
 use crate::dissect::ip_reassembly::Ipv4Reassembly;
 use crate::dissect::reassembly::{self, ReassemblyStats};
 use crate::dissect::{self, Buffers, FrameTimes, Interest, Packet, Value};
+use crate::filter::prefilter::{self, Verdict};
 use crate::filter::Filter;
 use crate::registry;
 
@@ -54,6 +55,20 @@ pub struct Options {
     pub single_pass: bool,
     /// Caps on IPv4 fragments waiting for the rest of their datagram.
     pub defrag: DefragLimits,
+    /// Dissect every frame, even those the filter's prefilter rejects (for comparisons).
+    pub no_prefilter: bool,
+    /// Told after each batch how many frames were read and how far into the file.
+    pub progress: Option<Progress>,
+}
+
+/// A progress callback: frames read so far, bytes of the capture consumed so far.
+#[derive(Clone)]
+pub struct Progress(pub Arc<dyn Fn(u64, u64) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 /// Caps on IPv4 defragmentation: past either, the oldest pending datagram is dropped (and counted
@@ -96,12 +111,18 @@ pub enum Flow {
 pub struct Match<'a, 'p> {
     pub packet: &'a Packet<'p>,
     pub frame: FrameRef<'a>,
-    pub reader: &'a CaptureReader,
+    /// The capture's interfaces as of this frame.
+    pub interfaces: &'a [Interface],
     /// Time of the file's first frame (for the Time column).
     pub first_ns: i64,
 }
 
 impl Match<'_, '_> {
+    /// Whether any interface so far has timestamps finer than a microsecond.
+    pub fn sub_microsecond(&self) -> bool {
+        self.interfaces.iter().any(Interface::sub_microsecond)
+    }
+
     /// Decimals of the Time column: 9 for sub-microsecond interfaces, 6 otherwise, None when the
     /// record has no time (pcapng simple packet blocks), as tshark shows them.
     pub fn time_decimals(&self) -> Option<u8> {
@@ -111,7 +132,7 @@ impl Match<'_, '_> {
         let fine = self
             .frame
             .interface
-            .and_then(|i| self.reader.interface(i))
+            .and_then(|i| self.interfaces.get(i as usize))
             .is_some_and(|i| i.sub_microsecond());
         Some(if fine { 9 } else { 6 })
     }
@@ -137,6 +158,8 @@ pub struct Report {
     pub defrag_evictions: u64,
     /// Stopped by [`Options::cancel`] before the end of the file.
     pub cancelled: bool,
+    /// Frames were prefiltered as they were read (see [`crate::filter::prefilter`]).
+    pub prefiltered: bool,
 }
 
 impl Report {
@@ -216,9 +239,136 @@ struct State {
     last_displayed_ns: Option<i64>,
 }
 
+/// Batches as they are read: from the reader on this thread, or from a thread that reads one
+/// batch ahead while this one is processed (when rayon has more than one thread: reading —
+/// the `read()` copy and record parsing, prefilter included — then overlaps dissection).
+enum Feed<'r> {
+    Inline {
+        reader: &'r mut CaptureReader,
+        batch: FrameBatch,
+    },
+    Ahead {
+        filled: mpsc::Receiver<Filled>,
+        empty: mpsc::SyncSender<FrameBatch>,
+    },
+}
+
+/// A batch read by [`read_ahead`], with what the reader knew when it was read.
+struct Filled {
+    batch: FrameBatch,
+    result: Result<usize, CaptureError>,
+    interfaces: Arc<[Interface]>,
+    position: u64,
+}
+
+/// Batches in flight between the reading thread and the engine.
+const BATCHES_AHEAD: usize = 2;
+
+/// The reading thread: fill the batches the engine hands back until the file ends, is damaged, or
+/// the engine stops listening.
+fn read_ahead(
+    reader: &mut CaptureReader,
+    filled: mpsc::SyncSender<Filled>,
+    empty: mpsc::Receiver<FrameBatch>,
+) {
+    let mut interfaces: Arc<[Interface]> = reader.interfaces().into();
+    while let Ok(mut batch) = empty.recv() {
+        batch.clear();
+        let result = reader.fill(&mut batch, BATCH_FRAMES, BATCH_BYTES);
+        let done = !matches!(result, Ok(n) if n > 0);
+        if interfaces.len() != reader.interfaces().len() {
+            interfaces = reader.interfaces().into();
+        }
+        let f = Filled {
+            batch,
+            result,
+            interfaces: interfaces.clone(),
+            position: reader.position(),
+        };
+        if filled.send(f).is_err() || done {
+            return;
+        }
+    }
+}
+
+/// The prefilter to run as frames are read, if it is sound for this pass: not when the file is
+/// read twice (pass 2 relies on pass 1 having seen every frame), not when a field that numbers
+/// conversations across the capture is asked for (`tcp.stream`), and, when the stateful pass
+/// runs, only on fields that keep or drop both directions of a conversation together.
+fn screen(
+    filter: Option<&Filter>,
+    interest: &Interest,
+    opts: &Options,
+    state: &State,
+    two_pass: bool,
+) -> Option<Screen> {
+    let pf = filter?.prefilter()?;
+    let cross_flow = interest.is_all()
+        || interest
+            .fields()
+            .any(|f| matches!(registry::def(f).abbrev, "tcp.stream" | "udp.stream"));
+    let symmetric_only = state.conversations_needed;
+    if opts.no_prefilter || two_pass || cross_flow || !pf.useful(symmetric_only) {
+        return None;
+    }
+    let pf = pf.clone();
+    let cx = prefilter::Context {
+        smtp_ports: opts.dissection.decode_as.smtp_ports.clone(),
+        symmetric_only,
+    };
+    Some(Screen(Arc::new(move |info, data| {
+        pf.verdict(info.link_type, data, &cx) != Verdict::No
+    })))
+}
+
 /// One pass over a file. Returns when the file ends, is damaged, or the sink stops.
+#[allow(clippy::too_many_arguments)]
 fn pass(
     open: &mut dyn FnMut() -> Result<CaptureReader, CaptureError>,
+    filter: Option<&Filter>,
+    interest: &Interest,
+    opts: &Options,
+    state: &mut State,
+    sink: Option<&mut dyn Sink>,
+    report: &mut Report,
+    two_pass: bool,
+) -> Result<(), RunError> {
+    let mut reader = open().map_err(RunError::Open)?;
+    let screen = screen(filter, interest, opts, state, two_pass);
+    report.prefiltered = screen.is_some();
+    let new_batch = || {
+        let mut b = FrameBatch::new();
+        b.set_screen(screen.clone());
+        b
+    };
+    if rayon::current_num_threads() < 2 {
+        let mut feed = Feed::Inline {
+            reader: &mut reader,
+            batch: new_batch(),
+        };
+        return run_batches(&mut feed, filter, interest, opts, state, sink, report);
+    }
+    let (filled_tx, filled_rx) = mpsc::sync_channel(BATCHES_AHEAD);
+    let (empty_tx, empty_rx) = mpsc::sync_channel(BATCHES_AHEAD);
+    for _ in 0..BATCHES_AHEAD {
+        // Cannot fail: the receiver is alive and the channel has room for them.
+        let _ = empty_tx.send(new_batch());
+    }
+    std::thread::scope(|scope| {
+        let reading = &mut reader;
+        scope.spawn(move || read_ahead(reading, filled_tx, empty_rx));
+        let mut feed = Feed::Ahead {
+            filled: filled_rx,
+            empty: empty_tx,
+        };
+        // Dropping the feed (at the end of this closure) stops the reading thread.
+        run_batches(&mut feed, filter, interest, opts, state, sink, report)
+    })
+}
+
+/// Process the batches of one pass.
+fn run_batches(
+    feed: &mut Feed,
     filter: Option<&Filter>,
     interest: &Interest,
     opts: &Options,
@@ -226,11 +376,12 @@ fn pass(
     mut sink: Option<&mut dyn Sink>,
     report: &mut Report,
 ) -> Result<(), RunError> {
-    let mut reader = open().map_err(RunError::Open)?;
-    let mut batch = FrameBatch::new();
     let mut pool: Vec<Buffers> = Vec::new();
     let mut times: Option<FrameTimes> = None;
     let mut frame_times = Vec::new();
+    let mut kept: Vec<usize> = Vec::new();
+    let mut interfaces: Arc<[Interface]> = Arc::from(Vec::new());
+    let mut held: Option<FrameBatch> = None;
     'batches: loop {
         let columns =
             opts.columns && sink.is_some() && opts.columns_limit.is_none_or(|l| report.matched < l);
@@ -244,8 +395,30 @@ fn pass(
             report.cancelled = true;
             break;
         }
-        batch.clear();
-        match reader.fill(&mut batch, BATCH_FRAMES, BATCH_BYTES) {
+        // The next batch; the previous one goes back to the reading thread.
+        let (batch, result, position) = match feed {
+            Feed::Inline { reader, batch } => {
+                batch.clear();
+                let r = reader.fill(batch, BATCH_FRAMES, BATCH_BYTES);
+                if interfaces.len() != reader.interfaces().len() {
+                    interfaces = reader.interfaces().into();
+                }
+                (&*batch, r, reader.position())
+            }
+            Feed::Ahead { filled, empty } => {
+                if let Some(b) = held.take() {
+                    // The reading thread is gone once the file ended: nothing to refill.
+                    let _ = empty.send(b);
+                }
+                let Ok(f) = filled.recv() else {
+                    break;
+                };
+                interfaces = f.interfaces;
+                let b = held.insert(f.batch);
+                (&*b, f.result, f.position)
+            }
+        };
+        match result {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
@@ -255,21 +428,27 @@ fn pass(
         }
         // Frame times need the previous frame: computed in order before the parallel step.
         frame_times.clear();
-        for (info, _) in batch.iter() {
+        kept.clear();
+        for (i, f) in batch.frames().enumerate() {
+            let info = f.info;
             let t = times.get_or_insert(FrameTimes {
                 first_ns: info.time_ns,
                 prev_ns: info.time_ns,
                 prev_displayed_ns: info.time_ns,
             });
-            frame_times.push(*t);
+            if !f.screened {
+                kept.push(i);
+                frame_times.push(*t);
+            }
             t.prev_ns = info.time_ns;
             t.prev_displayed_ns = info.time_ns;
         }
-        let mut packets: Vec<Packet> = batch
+        let mut packets: Vec<Packet> = kept
             .iter()
-            .map(|(info, data)| {
+            .filter_map(|&i| batch.get(i))
+            .map(|f| {
                 let mut p = Packet::with_buffers(pool.pop().unwrap_or_default());
-                p.reset(*info, data);
+                p.reset(*f.info, f.data);
                 p.want_columns = columns;
                 p
             })
@@ -295,8 +474,12 @@ fn pass(
             }
         }
 
+        let frames_before = report.frames;
+        report.frames += batch.len() as u64;
+        if let Some(progress) = &opts.progress {
+            (progress.0)(report.frames, position);
+        }
         let Some(sink) = sink.as_deref_mut() else {
-            report.frames += packets.len() as u64;
             pool.extend(packets.into_iter().map(Packet::into_buffers));
             continue;
         };
@@ -305,22 +488,26 @@ fn pass(
             .map(|p| filter.is_none_or(|f| f.matches(p)))
             .collect();
         let first_ns = times.map_or(0, |t| t.first_ns);
-        for ((p, m), frame) in packets.iter_mut().zip(&matched).zip(batch.frames()) {
-            report.frames += 1;
+        for ((p, m), &i) in packets.iter_mut().zip(&matched).zip(&kept) {
             if !*m {
                 continue;
             }
+            let Some(frame) = batch.get(i) else {
+                continue;
+            };
             report.matched += 1;
             displayed_delta(p, &mut state.last_displayed_ns);
             let flow = sink
                 .frame(&Match {
                     packet: p,
                     frame,
-                    reader: &reader,
+                    interfaces: &interfaces,
                     first_ns,
                 })
                 .map_err(RunError::Output)?;
             if flow == Flow::Stop || opts.limit.is_some_and(|l| report.matched >= l) {
+                // Frames after this one were not looked at.
+                report.frames = frames_before + i as u64 + 1;
                 break 'batches;
             }
         }
@@ -414,6 +601,7 @@ pub fn run_source(
             &mut state,
             None,
             &mut first,
+            true,
         )?;
         if first.cancelled {
             report.cancelled = true;
@@ -426,6 +614,7 @@ pub fn run_source(
         ));
         state.icmp_first_pass = Some(std::mem::take(&mut state.icmp));
     }
+    let two_pass = report.two_pass;
     pass(
         open,
         filter,
@@ -434,6 +623,7 @@ pub fn run_source(
         &mut state,
         Some(sink),
         &mut report,
+        two_pass,
     )?;
     report.reassembly = state.conversations.reassembly_stats();
     report.defrag_evictions = state.defrag.evictions;

@@ -58,6 +58,9 @@ enum Command {
         /// Most incomplete IPv4 datagrams held for defragmentation (default 4096).
         #[arg(long, value_name = "N")]
         defrag_cap: Option<usize>,
+        /// Dissect every frame, even those the prefilter knows cannot match (for comparisons).
+        #[arg(long)]
+        no_prefilter: bool,
     },
     /// Show the packet details tree of frames, as `tshark -V` (and their bytes with --hex).
     Show {
@@ -162,6 +165,7 @@ fn main() -> ExitCode {
             reassembly_flow_cap,
             reassembly_total_cap,
             defrag_cap,
+            no_prefilter,
         } => {
             let mut reassembly = ReassemblyLimits::default();
             reassembly.per_flow = reassembly_flow_cap.unwrap_or(reassembly.per_flow);
@@ -185,6 +189,7 @@ fn main() -> ExitCode {
                 decode_as,
                 reassembly,
                 defrag,
+                no_prefilter,
             };
             let mut out = io::BufWriter::new(io::stdout().lock());
             let result = app::filter::run(&mut out, &mut io::stderr(), &args);

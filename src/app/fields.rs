@@ -308,9 +308,10 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
     if args.format == Format::Tsv && args.options.header {
         writeln!(out, "{}", names.join(&args.options.separator.to_string()))?;
     }
-    let opts = Options {
+    let mut opts = Options {
         columns: columns.iter().any(|c| matches!(c, Column::Packet(_))),
         output: interest(&columns),
+        cancel: super::progress::interrupt(),
         ..Options::default()
     };
     let mut sink = FieldSink {
@@ -322,8 +323,24 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
     };
     let mut code = super::exit::OK;
     for path in &args.captures {
-        match engine::run_file(path, compiled.as_ref(), &opts, &mut sink) {
+        let bar = super::progress::bar(path);
+        opts.progress = bar.as_ref().map(|(_, p)| p.clone());
+        let result = engine::run_file(path, compiled.as_ref(), &opts, &mut sink);
+        if let Some((bar, _)) = bar {
+            bar.finish_and_clear();
+        }
+        match result {
             Ok(report) => {
+                if report.cancelled {
+                    writeln!(
+                        err,
+                        "wiresift: {}: interrupted after {} frames; their rows are shown",
+                        path.display(),
+                        report.frames
+                    )?;
+                    code = super::exit::INTERRUPTED;
+                    break;
+                }
                 if let Some(d) = report.damage {
                     writeln!(err, "wiresift: {}: {d}", path.display())?;
                     code = code.max(super::exit::PARTIAL);

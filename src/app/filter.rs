@@ -35,6 +35,8 @@ pub struct Args {
     /// Memory caps of TCP reassembly and IPv4 defragmentation.
     pub reassembly: ReassemblyLimits,
     pub defrag: DefragLimits,
+    /// Dissect every frame even when the prefilter could skip it (for comparisons).
+    pub no_prefilter: bool,
 }
 
 struct ListSink<'w, W: Write> {
@@ -70,13 +72,13 @@ impl<W: Write> Sink for ListSink<'_, W> {
             if self.writer.is_none() {
                 let opts = WriteOptions {
                     overwrite: self.overwrite,
-                    nanosecond: m.reader.sub_microsecond(),
+                    nanosecond: m.sub_microsecond(),
                     format: None,
                 };
                 self.writer = Some(CaptureWriter::create(path, &opts).map_err(io::Error::other)?);
             }
             if let Some(w) = &mut self.writer {
-                for (id, iface) in m.reader.interfaces().iter().enumerate() {
+                for (id, iface) in m.interfaces.iter().enumerate() {
                     w.describe_interface(id as u32, iface);
                 }
                 let pcap = OutputFormat::for_path(path) == OutputFormat::Pcap;
@@ -170,6 +172,7 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
                     None,
                     dissection,
                     defrag,
+                    args.no_prefilter,
                 );
                 (
                     o,
@@ -214,9 +217,13 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
             remaining,
             dissection,
             defrag,
+            args.no_prefilter,
         )?;
         remaining = remaining.map(|r| r.saturating_sub(st.matched));
         status.merge(&st);
+        if st.interrupted {
+            break;
+        }
     }
     if let Some(w) = sink.writer.take() {
         w.finish().map_err(io::Error::other)?;
@@ -263,6 +270,8 @@ struct Status {
     matched: u64,
     open_failed: bool,
     partial: bool,
+    /// Ctrl-C stopped the run.
+    interrupted: bool,
     /// An output error in a parallel run, raised once the earlier files are printed.
     output: Option<io::Error>,
 }
@@ -271,10 +280,13 @@ impl Status {
     fn merge(&mut self, other: &Status) {
         self.open_failed |= other.open_failed;
         self.partial |= other.partial;
+        self.interrupted |= other.interrupted;
     }
 
     fn exit_code(&self) -> i32 {
-        if self.open_failed {
+        if self.interrupted {
+            super::exit::INTERRUPTED
+        } else if self.open_failed {
             super::exit::ERROR
         } else if self.partial {
             super::exit::PARTIAL
@@ -285,6 +297,7 @@ impl Status {
 }
 
 /// One capture through the engine into `sink`; damage and open errors are reported on `err`.
+#[allow(clippy::too_many_arguments)]
 fn run_one<W: Write, E: Write + ?Sized>(
     sink: &mut ListSink<'_, W>,
     err: &mut E,
@@ -293,17 +306,35 @@ fn run_one<W: Write, E: Write + ?Sized>(
     limit: Option<u64>,
     dissection: &reassembly::Options,
     defrag: DefragLimits,
+    no_prefilter: bool,
 ) -> io::Result<Status> {
+    let bar = super::progress::bar(path);
     let opts = Options {
         limit,
         columns: sink.mode == Mode::List,
         dissection: dissection.clone(),
         defrag,
+        no_prefilter,
+        cancel: super::progress::interrupt(),
+        progress: bar.as_ref().map(|(_, p)| p.clone()),
         ..Options::default()
     };
     let mut status = Status::default();
-    match engine::run_file(path, filter, &opts, sink) {
+    let result = engine::run_file(path, filter, &opts, sink);
+    if let Some((bar, _)) = bar {
+        bar.finish_and_clear();
+    }
+    match result {
         Ok(report) => {
+            if report.cancelled {
+                status.interrupted = true;
+                writeln!(
+                    err,
+                    "wiresift: {}: interrupted after {} frames; what they matched is shown",
+                    path.display(),
+                    report.frames
+                )?;
+            }
             if sink.mode == Mode::Count {
                 writeln!(sink.out, "{}{}", sink.prefix, report.matched)?;
             }

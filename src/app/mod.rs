@@ -5,6 +5,7 @@ pub mod check;
 pub mod fields;
 pub mod filter;
 pub mod follow;
+pub mod progress;
 pub mod registry;
 pub mod show;
 pub mod smtp;
@@ -19,4 +20,6 @@ pub mod exit {
     pub const USAGE: i32 = 2;
     /// Partial: a capture is damaged or truncated; every good frame before the damage was processed.
     pub const PARTIAL: i32 = 3;
+    /// Interrupted by Ctrl-C: what was found before was printed (counts are of the frames read).
+    pub const INTERRUPTED: i32 = super::progress::INTERRUPTED;
 }

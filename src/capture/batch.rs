@@ -1,7 +1,9 @@
 //! A reusable batch of frames that owns its bytes, so it can be handed to rayon after the reader
 //! filled it (frames never borrow the reader's buffer).
 
+use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -37,9 +39,22 @@ impl RecordKind {
 /// `FrameInfo::link_type` of records that have no link layer (custom blocks, journal entries).
 pub const LINKTYPE_NONE: u32 = u32::MAX;
 
+/// A test run on each frame as it is read (the engine's prefilter): a frame it rejects keeps its
+/// place in the batch (number, time, length) but not its bytes, which are never copied.
+#[derive(Clone)]
+pub struct Screen(pub Arc<dyn Fn(&FrameInfo, &[u8]) -> bool + Send + Sync>);
+
+impl fmt::Debug for Screen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Screen")
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Entry {
     info: FrameInfo,
+    /// Rejected by the screen: no bytes were kept.
+    screened: bool,
     kind: RecordKind,
     data: Range<usize>,
     interface: Option<u32>,
@@ -54,6 +69,7 @@ pub struct FrameBatch {
     entries: Vec<Entry>,
     comment_text: String,
     comment_spans: Vec<Range<usize>>,
+    screen: Option<Screen>,
 }
 
 /// One frame of a batch.
@@ -65,6 +81,8 @@ pub struct FrameRef<'a> {
     /// Index into [`super::CaptureReader::interfaces`] (numbered across pcapng sections, unlike
     /// `info.interface_id`, which is the id within the frame's section as tshark shows it).
     pub interface: Option<u32>,
+    /// Rejected by the batch's [`Screen`]: `data` is empty.
+    pub screened: bool,
     batch: &'a FrameBatch,
     comments: &'a Range<usize>,
 }
@@ -85,6 +103,11 @@ impl<'a> FrameRef<'a> {
 impl FrameBatch {
     pub fn new() -> FrameBatch {
         FrameBatch::default()
+    }
+
+    /// Test every frame pushed from now on (None: keep them all).
+    pub fn set_screen(&mut self, screen: Option<Screen>) {
+        self.screen = screen;
     }
 
     /// Forget the frames, keeping the allocations.
@@ -135,6 +158,7 @@ impl FrameBatch {
             data: self.data.get(e.data.clone()).unwrap_or(&[]),
             kind: e.kind,
             interface: e.interface,
+            screened: e.screened,
             batch: self,
             comments: &e.comments,
         }
@@ -148,11 +172,15 @@ impl FrameBatch {
         interface: Option<u32>,
         bytes: &[u8],
     ) {
+        let screened = self.screen.as_ref().is_some_and(|s| !(s.0)(&info, bytes));
         let start = self.data.len();
-        self.data.extend_from_slice(bytes);
+        if !screened {
+            self.data.extend_from_slice(bytes);
+        }
         let n = self.comment_spans.len();
         self.entries.push(Entry {
             info,
+            screened,
             kind,
             data: start..self.data.len(),
             interface,

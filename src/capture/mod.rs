@@ -43,7 +43,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-pub use batch::{FrameBatch, FrameRef, RecordKind, LINKTYPE_NONE};
+pub use batch::{FrameBatch, FrameRef, RecordKind, Screen, LINKTYPE_NONE};
 pub use error::CaptureError;
 pub use writer::{CaptureWriter, OutputFormat, WriteOptions};
 
@@ -230,6 +230,11 @@ impl CaptureReader {
 
     /// Interfaces seen so far (pcapng adds them as their blocks are read; the list only grows,
     /// so an `interface_id` from an earlier batch stays valid).
+    /// Bytes of the (decompressed) capture consumed so far.
+    pub fn position(&self) -> u64 {
+        self.input.offset()
+    }
+
     pub fn interfaces(&self) -> &[Interface] {
         &self.interfaces
     }

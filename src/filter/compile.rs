@@ -16,6 +16,7 @@ use super::ast::{ArithOp, SliceRange};
 use super::check::{CmpOp, FieldSel, Func, SetItem, TValue, Test, ValueKind};
 use super::error::Warning;
 use super::literal::{v4_mask, v6_mask, Const};
+use super::prefilter::Prefilter;
 use crate::dissect::{ByteRange, Interest, Item, Packet, Value};
 use crate::registry::{self, FieldId, FieldType};
 
@@ -28,6 +29,7 @@ pub struct Filter {
     warnings: Vec<Warning>,
     canonical: String,
     references: bool,
+    prefilter: Option<Prefilter>,
 }
 
 /// Which field occurrences to read, resolved for evaluation.
@@ -149,7 +151,13 @@ impl Filter {
             warnings,
             canonical,
             references: b.references,
+            prefilter: test.and_then(Prefilter::new),
         }
+    }
+
+    /// The test on raw frame bytes that rejects frames this filter cannot match, if it has one.
+    pub fn prefilter(&self) -> Option<&Prefilter> {
+        self.prefilter.as_ref()
     }
 
     /// Does the packet pass the filter? An empty filter passes everything.

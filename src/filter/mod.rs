@@ -5,6 +5,7 @@
 //! | parse | [`syntax`] (tokens: [`scanner`]) | text → [`ast::Expr`] with spans |
 //! | check | [`check`] (literals: [`literal`]) | AST → typed tree: names resolved in the registry, literals converted |
 //! | compile | [`compile`] | typed tree → [`Filter`], a `Send + Sync` program |
+//! | prefilter | [`prefilter`] | typed tree → a conservative test on raw frame bytes, before dissection |
 //! | evaluate | `Filter::matches` | `Filter` × [`crate::dissect::Packet`] → bool |
 
 pub mod ast;
@@ -13,6 +14,7 @@ pub mod check;
 pub mod compile;
 pub mod error;
 pub mod literal;
+pub mod prefilter;
 pub mod print;
 pub mod scanner;
 pub mod syntax;

@@ -492,7 +492,7 @@ impl Sink for SaveSink {
         if self.writer.is_none() {
             let opts = WriteOptions {
                 overwrite: true,
-                nanosecond: m.reader.sub_microsecond(),
+                nanosecond: m.sub_microsecond(),
                 format: None,
             };
             match CaptureWriter::create(&self.path, &opts) {
@@ -504,7 +504,7 @@ impl Sink for SaveSink {
             }
         }
         if let Some(w) = &mut self.writer {
-            for (id, iface) in m.reader.interfaces().iter().enumerate() {
+            for (id, iface) in m.interfaces.iter().enumerate() {
                 w.describe_interface(id as u32, iface);
             }
             let pcap = OutputFormat::for_path(&self.path) == OutputFormat::Pcap;

@@ -2,7 +2,7 @@
 //! list, their numbers, their count, or a new capture file.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::capture::{CaptureError, CaptureWriter, OutputFormat, RecordKind, WriteOptions};
 use rayon::prelude::*;
@@ -288,7 +288,7 @@ impl Status {
 fn run_one<W: Write, E: Write + ?Sized>(
     sink: &mut ListSink<'_, W>,
     err: &mut E,
-    path: &PathBuf,
+    path: &Path,
     filter: Option<&Filter>,
     limit: Option<u64>,
     dissection: &reassembly::Options,

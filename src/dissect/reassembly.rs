@@ -22,7 +22,7 @@
 //! or message.
 
 use super::smtp::{self, Session};
-use super::{ByteRange, Interest, Packet, TcpSegment, Transport, Value};
+use super::{side_mut, ByteRange, Interest, Packet, TcpSegment, Transport, Value};
 use crate::registry::{id, FieldId};
 use std::collections::HashMap;
 
@@ -240,7 +240,7 @@ impl Streams {
         self.stats.peak_buffered = self.stats.peak_buffered.max(self.stats.buffered);
     }
 
-    /// One TCP segment of conversation `stream`, direction `dir` (0 or 1), after the transport
+    /// One TCP segment of conversation `stream`, direction 1 if `reverse` (else 0), after the transport
     /// pass wrote its items and Info; `retransmitted` when the analysis flagged it (tshark
     /// then does not hand it up, even if part of it is new).
     #[allow(clippy::too_many_arguments)]
@@ -251,7 +251,7 @@ impl Streams {
         t: &Transport,
         seg: &TcpSegment,
         stream: u32,
-        dir: usize,
+        reverse: bool,
         retransmitted: bool,
     ) {
         // tshark tries the lower port first.
@@ -282,12 +282,12 @@ impl Streams {
         }
         let conv = self.conv.entry(stream).or_default();
         if seg.flags & TH_ACK != 0 {
-            let peer = &mut conv.dirs[(dir & 1) ^ 1];
+            let peer = side_mut(&mut conv.dirs, !reverse);
             if peer.acked.is_none_or(|a| gt(seg.ack, a)) {
                 peer.acked = Some(seg.ack);
             }
         }
-        let d = &mut conv.dirs[dir & 1];
+        let d = side_mut(&mut conv.dirs, reverse);
         let len = t.payload.len;
         if seg.flags & TH_SYN != 0 && d.next.is_none() {
             d.next = Some(seg.seq.wrapping_add(1));
@@ -335,7 +335,7 @@ impl Streams {
         d.next = Some(end);
         let conv = self.conv.get_mut(&stream);
         let Some(conv) = conv else { return };
-        let d = &mut conv.dirs[dir & 1];
+        let d = side_mut(&mut conv.dirs, reverse);
         if gap && !d.pending.is_empty() {
             self.stats.gaps += 1;
             self.stats.buffered = self.stats.buffered.saturating_sub(d.pending.len());
@@ -369,7 +369,7 @@ impl Streams {
                         .push_str(" [TCP segment of a reassembled PDU]");
                 }
                 if let Some(conv) = self.conv.get_mut(&stream) {
-                    let d = &mut conv.dirs[dir & 1];
+                    let d = side_mut(&mut conv.dirs, reverse);
                     d.pending = pending;
                     d.frames = frames;
                 }
@@ -412,8 +412,9 @@ impl Streams {
         let Some(conv) = self.conv.get_mut(&stream) else {
             return;
         };
-        conv.dirs[dir & 1].pending = pending;
-        conv.dirs[dir & 1].frames = frames;
+        let d = side_mut(&mut conv.dirs, reverse);
+        d.pending = pending;
+        d.frames = frames;
         // Room for the DATA message: per flow, and within the total.
         let held = conv.smtp.buffered();
         let room = self

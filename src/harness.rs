@@ -170,6 +170,7 @@ pub fn tcp_stream(script: &[u8]) {
         limits: ReassemblyLimits {
             per_flow: 4096,
             total: 16384,
+            ..ReassemblyLimits::DEFAULT
         },
         ..ReassemblyOptions::default()
     });
@@ -345,6 +346,8 @@ pub fn engine_bytes(data: &[u8]) {
             limits: ReassemblyLimits {
                 per_flow: 1 << 16,
                 total: 1 << 18,
+                // Small, so that fuzzed captures reach the eviction.
+                conversations: 16,
             },
             ..ReassemblyOptions::default()
         },

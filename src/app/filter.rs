@@ -32,7 +32,7 @@ pub struct Args {
     pub overwrite: bool,
     /// tshark-style `-d tcp.port==N,smtp` arguments.
     pub decode_as: Vec<String>,
-    /// Memory caps of TCP reassembly and IPv4 defragmentation.
+    /// Memory caps of TCP reassembly, conversation tracking and IPv4 defragmentation.
     pub reassembly: ReassemblyLimits,
     pub defrag: DefragLimits,
 }
@@ -244,6 +244,13 @@ fn caps_note(report: &engine::Report) -> String {
             r.flow_cap_hits, r.total_cap_hits
         ));
     }
+    if r.conversation_cap_evictions > 0 {
+        parts.push(format!(
+            "{} TCP/UDP conversations were dropped by the conversation cap, so later frames of \
+             them start new streams",
+            r.conversation_cap_evictions
+        ));
+    }
     if report.defrag_evictions > 0 {
         parts.push(format!(
             "{} incomplete IPv4 datagrams were dropped by the defragmentation caps",
@@ -308,7 +315,8 @@ fn run_one<W: Write, E: Write + ?Sized>(
                 writeln!(sink.out, "{}{}", sink.prefix, report.matched)?;
             }
             status.matched = report.matched;
-            if report.caps_hit() {
+            // `Report::caps_hit` predates the conversation cap.
+            if report.caps_hit() || report.reassembly.conversation_cap_evictions > 0 {
                 writeln!(
                     err,
                     "wiresift: {}: note: {}",

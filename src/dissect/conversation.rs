@@ -282,6 +282,9 @@ pub struct ConversationStats {
     pub udp_streams: u32,
     /// Conversations dropped by the idle sweep.
     pub evicted: u64,
+    /// Conversations dropped, least recently seen first, because there were more than
+    /// [`ReassemblyLimits::conversations`](reassembly::ReassemblyLimits::conversations).
+    pub cap_evicted: u64,
     /// Unacknowledged-segment records dropped because a direction had too many.
     pub unacked_dropped: u64,
 }
@@ -291,6 +294,8 @@ pub struct Conversations {
     tcp: HashMap<Key, TcpConv>,
     udp: HashMap<Key, UdpConv>,
     stats: ConversationStats,
+    /// The cap on `tcp.len() + udp.len()`.
+    max_live: usize,
     frames: u32,
     scratch: Vec<Item>,
     stateful: Vec<(u8, Item)>,
@@ -328,6 +333,7 @@ impl Conversations {
             tcp: HashMap::new(),
             udp: HashMap::new(),
             stats: ConversationStats::default(),
+            max_live: opts.limits.conversations.max(1),
             frames: 0,
             scratch: Vec::new(),
             stateful: Vec::new(),
@@ -352,7 +358,10 @@ impl Conversations {
 
     /// Counters of reassembly (caps hit, gaps, bytes buffered).
     pub fn reassembly_stats(&self) -> ReassemblyStats {
-        self.streams.stats()
+        ReassemblyStats {
+            conversation_cap_evictions: self.stats.cap_evicted,
+            ..self.streams.stats()
+        }
     }
 
     pub fn stats(&self) -> ConversationStats {
@@ -372,6 +381,37 @@ impl Conversations {
             Some(seg) => self.process_tcp(p, interest, &t, &seg),
             None => self.process_udp(p, interest, &t),
         }
+        if self.tcp.len() + self.udp.len() > self.max_live {
+            self.evict_oldest();
+        }
+    }
+
+    /// Over the cap: drop the least recently seen conversations down to 7/8 of it, so that the
+    /// O(n) pass runs once per n/8 new conversations. Ties in time go by stream index, so the
+    /// same capture always loses the same conversations (and both passes agree).
+    fn evict_oldest(&mut self) {
+        let live = self.tcp.len() + self.udp.len();
+        let target = self.max_live - self.max_live / 8;
+        let Some(k) = live.checked_sub(target).and_then(|k| k.checked_sub(1)) else {
+            return;
+        };
+        // (last seen, UDP?, stream): a total order over the live conversations.
+        let mut ages: Vec<(i64, bool, u32)> = Vec::with_capacity(live);
+        ages.extend(self.tcp.values().map(|c| (c.last_time, false, c.stream)));
+        ages.extend(self.udp.values().map(|c| (c.last_time, true, c.stream)));
+        if k >= ages.len() {
+            return;
+        }
+        // The k+1 oldest go: everything up to the (k+1)-th smallest.
+        let newest_dropped = *ages.select_nth_unstable(k).1;
+        drop(ages);
+        self.tcp
+            .retain(|_, c| (c.last_time, false, c.stream) > newest_dropped);
+        self.udp
+            .retain(|_, c| (c.last_time, true, c.stream) > newest_dropped);
+        self.stats.cap_evicted += (live - self.tcp.len() - self.udp.len()) as u64;
+        let live: std::collections::HashSet<u32> = self.tcp.values().map(|c| c.stream).collect();
+        self.streams.retain(|s| live.contains(&s));
     }
 
     fn sweep(&mut self, now: i64) {

@@ -13,7 +13,7 @@ use crate::capture::{CaptureReader, FrameBatch};
 use crate::dissect::conversation::Conversations;
 use crate::dissect::ip_reassembly::Ipv4Reassembly;
 use crate::dissect::reassembly::{Options as ReassemblyOptions, ReassemblyLimits};
-use crate::dissect::{self, FrameInfo, FrameTimes, Interest, Packet};
+use crate::dissect::{self, side, side_mut, FrameInfo, FrameTimes, Interest, Packet};
 use crate::engine::{self, Flow, Match, Options, Sink};
 use crate::filter::{self, Filter};
 use crate::output::{details, packet_list};
@@ -170,6 +170,7 @@ pub fn tcp_stream(script: &[u8]) {
         limits: ReassemblyLimits {
             per_flow: 4096,
             total: 16384,
+            ..ReassemblyLimits::DEFAULT
         },
         ..ReassemblyOptions::default()
     });
@@ -229,24 +230,24 @@ pub fn script_frames(script: &[u8]) -> Vec<Vec<u8>> {
         let (payload, after) = tail.split_at(n);
         rest = after;
         let server = head & 1 == 1;
-        let d = usize::from(server);
-        let other = next[1 - d];
-        let seq = next[d];
+        let other = *side(&next, !server);
+        let seq = *side(&next, server);
         let advance = |s: u32| s.wrapping_add(n as u32);
         let frame = match (head >> 1) & 7 {
             1 => tcp_frame(server, seq.wrapping_sub(n as u32), other, 0x18, payload),
             2 => {
-                next[d] = advance(seq);
-                tcp_frame(server, next[d], other, 0x18, &[])
+                let ahead = advance(seq);
+                *side_mut(&mut next, server) = ahead;
+                tcp_frame(server, ahead, other, 0x18, &[])
             }
             3 => {
-                next[d] = seq.wrapping_add(1);
+                *side_mut(&mut next, server) = seq.wrapping_add(1);
                 tcp_frame(server, seq, other, 0x11, &[])
             }
             4 => tcp_frame(server, seq, other, 0x04, &[]),
             5 => tcp_frame(server, seq, other, 0x02, &[]),
             6 => {
-                next[d] = advance(seq);
+                *side_mut(&mut next, server) = advance(seq);
                 let f = tcp_frame(server, seq, other, 0x18, payload);
                 if let Some(h) = held.take() {
                     frames.push(f);
@@ -257,7 +258,7 @@ pub fn script_frames(script: &[u8]) -> Vec<Vec<u8>> {
                 }
             }
             _ => {
-                next[d] = advance(seq);
+                *side_mut(&mut next, server) = advance(seq);
                 tcp_frame(server, seq, other, 0x18, payload)
             }
         };
@@ -345,6 +346,8 @@ pub fn engine_bytes(data: &[u8]) {
             limits: ReassemblyLimits {
                 per_flow: 1 << 16,
                 total: 1 << 18,
+                // Small, so that fuzzed captures reach the eviction.
+                conversations: 16,
             },
             ..ReassemblyOptions::default()
         },

@@ -55,6 +55,10 @@ enum Command {
         /// Most bytes TCP reassembly buffers in all (default 512 MiB).
         #[arg(long, value_name = "BYTES")]
         reassembly_total_cap: Option<usize>,
+        /// Most TCP and UDP conversations tracked at once (default 1,000,000, about 1 GB);
+        /// beyond it the least recently seen are dropped, and seen again get a new stream index.
+        #[arg(long, value_name = "N")]
+        conversation_cap: Option<usize>,
         /// Most incomplete IPv4 datagrams held for defragmentation (default 4096).
         #[arg(long, value_name = "N")]
         defrag_cap: Option<usize>,
@@ -164,12 +168,14 @@ fn main() -> ExitCode {
             decode_as,
             reassembly_flow_cap,
             reassembly_total_cap,
+            conversation_cap,
             defrag_cap,
             no_prefilter,
         } => {
             let mut reassembly = ReassemblyLimits::default();
             reassembly.per_flow = reassembly_flow_cap.unwrap_or(reassembly.per_flow);
             reassembly.total = reassembly_total_cap.unwrap_or(reassembly.total);
+            reassembly.conversations = conversation_cap.unwrap_or(reassembly.conversations);
             let mut defrag = DefragLimits::default();
             defrag.max_datagrams = defrag_cap.unwrap_or(defrag.max_datagrams);
             let mode = if count {

@@ -292,36 +292,36 @@ impl FieldId {
 pub const TABLES: &[&[FieldDef]] = crate::dissect::fields::TABLES;
 
 const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (a, b) {
+            ([], []) => return true,
+            ([x, ra @ ..], [y, rb @ ..]) if *x == *y => {
+                a = ra;
+                b = rb;
+            }
+            _ => return false,
         }
-        i += 1;
     }
-    true
 }
 
 /// The id of a field by its abbreviation, at compile time: `const SRCPORT: FieldId = id("tcp.srcport");`
 /// An unknown name stops the build (in a `const`) or panics (at run time); use [`lookup`] for user input.
 pub const fn id(abbrev: &str) -> FieldId {
     let mut base = 0usize;
-    let mut t = 0;
-    while t < TABLES.len() {
-        let table = TABLES[t];
+    let mut tables = TABLES;
+    while let [table, rest @ ..] = tables {
         let mut i = 0;
-        while i < table.len() {
-            if str_eq(table[i].abbrev, abbrev) {
+        let mut defs = *table;
+        while let [d, more @ ..] = defs {
+            if str_eq(d.abbrev, abbrev) {
                 return FieldId((base + i) as u16);
             }
             i += 1;
+            defs = more;
         }
         base += table.len();
-        t += 1;
+        tables = rest;
     }
     panic!("field is not in the registry")
 }
@@ -342,6 +342,9 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
 });
 
 /// The definition of a field.
+// A `FieldId` comes from this registry (`id`, `lookup`, `all`: positions in `defs`), never from
+// input, so the index is in range; a made-up id is a caller's bug.
+#[allow(clippy::indexing_slicing)]
 pub fn def(id: FieldId) -> &'static FieldDef {
     REGISTRY.defs[id.index()]
 }

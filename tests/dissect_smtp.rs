@@ -284,6 +284,7 @@ fn stream_data(total: u64, line: usize) -> wiresift::dissect::reassembly::Reasse
     let limits = ReassemblyLimits {
         per_flow: 1 << 20,
         total: 4 << 20,
+        ..ReassemblyLimits::DEFAULT
     };
     let mut conv = Conversations::with_options(Options {
         limits,

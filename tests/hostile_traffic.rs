@@ -70,6 +70,7 @@ fn run(path: &Path, filter_text: &str, limits: ReassemblyLimits, defrag: DefragL
 const SMALL: ReassemblyLimits = ReassemblyLimits {
     per_flow: 64 << 10,
     total: 256 << 10,
+    ..ReassemblyLimits::DEFAULT
 };
 
 /// The handshake and `DATA` / `354` of a session on client port `cport`; returns the next
@@ -296,5 +297,77 @@ fn the_binary_notes_a_cap_hit_on_stderr() {
             "note: 40 incomplete IPv4 datagrams were dropped by the defragmentation caps"
         ),
         "{note}"
+    );
+}
+
+/// 5,000 flows from 10.0.0.1 ports 1024..6023 to port 25, all open at once: first a SYN of each
+/// (frames 1..=5000), then an ACK of each in the same order (frames 5001..=10000).
+fn five_thousand_flows(path: &Path) {
+    let syns = (0..5000u16).map(|i| flow_frame(1024 + i, false, 999, 0x02, b""));
+    let acks = (0..5000u16).map(|i| flow_frame(1024 + i, false, 1000, 0x10, b""));
+    write_pcap(path, syns.chain(acks));
+}
+
+#[test]
+fn the_conversation_cap_drops_the_least_recently_seen() {
+    let path = scratch("conv-cap.pcap");
+    five_thousand_flows(&path);
+    let wiresift = |filter: &str, extra: &[&str]| {
+        let mut args: Vec<&OsStr> = vec![
+            OsStr::new("filter"),
+            OsStr::new(filter),
+            path.as_os_str(),
+            OsStr::new("--count"),
+        ];
+        args.extend(extra.iter().map(OsStr::new));
+        let out = Command::new(env!("CARGO_BIN_EXE_wiresift"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "a cap hit is not an error");
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    // Default cap: each SYN opens stream 0..4999 in frame order, and each ACK finds its flow's
+    // conversation again.
+    let syn_streams = wiresift("tcp.stream == frame.number - 1", &[]);
+    let ack_streams = wiresift("tcp.stream == frame.number - 5001", &[]);
+    // Cap 1000: when a 1001st conversation appears, the 126 least recently seen go (down to
+    // 875). By the time the ACKs come, every flow's conversation is gone (after the SYNs 968 are
+    // left, and the first 8 evictions of the ACK round drop them all, at its 915th frame), so
+    // each ACK opens a new stream: 5000..9999, again frame number - 1.
+    let capped = wiresift(
+        "tcp.stream == frame.number - 1",
+        &["--conversation-cap", "1000"],
+    );
+    let limits = ReassemblyLimits {
+        conversations: 1000,
+        ..ReassemblyLimits::DEFAULT
+    };
+    let r = run(&path, "tcp.stream", limits, DefragLimits::default());
+    let r_default = run(
+        &path,
+        "tcp.stream",
+        ReassemblyLimits::DEFAULT,
+        DefragLimits::default(),
+    );
+    fs::remove_file(&path).unwrap();
+
+    assert_eq!(syn_streams, ("5000\n".into(), String::new()));
+    assert_eq!(ack_streams, ("5000\n".into(), String::new()));
+    assert_eq!(capped.0, "10000\n");
+    // 10,000 conversations opened; the first eviction at the 1001st, then one every 126: 72
+    // evictions of 126.
+    assert_eq!(r.reassembly.conversation_cap_evictions, 72 * 126);
+    assert_eq!(r_default.reassembly.conversation_cap_evictions, 0);
+    assert_eq!(
+        capped.1,
+        format!(
+            "wiresift: {}: note: 9072 TCP/UDP conversations were dropped by the conversation \
+             cap, so later frames of them start new streams\n",
+            path.display()
+        )
     );
 }

@@ -2,7 +2,7 @@
 //! list, their numbers, their count, or a new capture file.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::capture::{CaptureError, CaptureWriter, OutputFormat, RecordKind, WriteOptions};
 use rayon::prelude::*;
@@ -32,7 +32,7 @@ pub struct Args {
     pub overwrite: bool,
     /// tshark-style `-d tcp.port==N,smtp` arguments.
     pub decode_as: Vec<String>,
-    /// Memory caps of TCP reassembly and IPv4 defragmentation.
+    /// Memory caps of TCP reassembly, conversation tracking and IPv4 defragmentation.
     pub reassembly: ReassemblyLimits,
     pub defrag: DefragLimits,
     /// Dissect every frame even when the prefilter could skip it (for comparisons).
@@ -251,6 +251,13 @@ fn caps_note(report: &engine::Report) -> String {
             r.flow_cap_hits, r.total_cap_hits
         ));
     }
+    if r.conversation_cap_evictions > 0 {
+        parts.push(format!(
+            "{} TCP/UDP conversations were dropped by the conversation cap, so later frames of \
+             them start new streams",
+            r.conversation_cap_evictions
+        ));
+    }
     if report.defrag_evictions > 0 {
         parts.push(format!(
             "{} incomplete IPv4 datagrams were dropped by the defragmentation caps",
@@ -301,7 +308,7 @@ impl Status {
 fn run_one<W: Write, E: Write + ?Sized>(
     sink: &mut ListSink<'_, W>,
     err: &mut E,
-    path: &PathBuf,
+    path: &Path,
     filter: Option<&Filter>,
     limit: Option<u64>,
     dissection: &reassembly::Options,
@@ -339,7 +346,8 @@ fn run_one<W: Write, E: Write + ?Sized>(
                 writeln!(sink.out, "{}{}", sink.prefix, report.matched)?;
             }
             status.matched = report.matched;
-            if report.caps_hit() {
+            // `Report::caps_hit` predates the conversation cap.
+            if report.caps_hit() || report.reassembly.conversation_cap_evictions > 0 {
                 writeln!(
                     err,
                     "wiresift: {}: note: {}",

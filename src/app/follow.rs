@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use std::net::IpAddr;
 use std::path::Path;
 
-use crate::dissect::Interest;
+use crate::dissect::{side, side_mut, Interest};
 use crate::engine::{self, Flow, Match, Options, RunError, Sink};
 use crate::filter::{self, Filter, FilterError};
 use crate::registry::{self, FieldId};
@@ -119,15 +119,16 @@ impl Conversation {
             self.client = Some(src);
             self.server = Some(dst);
         }
-        let dir = usize::from(self.client != Some(src));
+        let server = self.client != Some(src);
         // A frame that acknowledges data held back in the other direction: those bytes were seen by
         // the receiver, so the gap is in the capture, not in the stream.
-        while self.check_pending(1 - dir, Some(ack), frame) {}
+        while self.check_pending(!server, Some(ack), frame) {}
 
-        if self.written[dir] == 0 && self.next[dir].unwrap_or(0) == 0 {
-            self.next[dir] = Some(seq);
+        let next = side_mut(&mut self.next, server);
+        if *side(&self.written, server) == 0 && next.unwrap_or(0) == 0 {
+            *next = Some(seq);
         }
-        let next = self.next[dir].unwrap_or(seq);
+        let next = next.unwrap_or(seq);
         let mut length = seglen;
         let mut data = data;
         if lt(seq, next) {
@@ -143,16 +144,16 @@ impl Conversation {
             return;
         }
         if seq == next {
-            self.next[dir] = Some(next.wrapping_add(length));
-            self.written[dir] += data.len() as u64;
+            *side_mut(&mut self.next, server) = Some(next.wrapping_add(length));
+            *side_mut(&mut self.written, server) += data.len() as u64;
             self.chunks.push(Chunk {
-                server: dir == 1,
+                server,
                 frame,
                 data: data.to_vec(),
             });
-            while self.check_pending(dir, None, frame) {}
+            while self.check_pending(server, None, frame) {}
         } else {
-            self.pending[dir].push(Pending {
+            side_mut(&mut self.pending, server).push(Pending {
                 seq,
                 data: data.to_vec(),
             });
@@ -161,14 +162,16 @@ impl Conversation {
 
     /// Move one held-back segment into the stream if it now fits (Wireshark's
     /// `check_follow_fragments`); true when something changed.
-    fn check_pending(&mut self, dir: usize, acked: Option<u32>, frame: u32) -> bool {
-        let Some(first) = self.pending[dir].first() else {
+    fn check_pending(&mut self, server: bool, acked: Option<u32>, frame: u32) -> bool {
+        let pending = side_mut(&mut self.pending, server);
+        let next_seq = side_mut(&mut self.next, server);
+        let Some(first) = pending.first() else {
             return false;
         };
-        let next = self.next[dir].unwrap_or(0);
+        let next = next_seq.unwrap_or(0);
         let mut lowest = first.seq;
-        for i in 0..self.pending[dir].len() {
-            let Some(p) = self.pending[dir].get(i) else {
+        for i in 0..pending.len() {
+            let Some(p) = pending.get(i) else {
                 break;
             };
             if gt(lowest, p.seq) {
@@ -180,23 +183,23 @@ impl Conversation {
                     let skip = next.wrapping_sub(p.seq) as usize;
                     if let Some(rest) = p.data.get(skip..).filter(|r| !r.is_empty()) {
                         self.chunks.push(Chunk {
-                            server: dir == 1,
+                            server,
                             frame,
                             data: rest.to_vec(),
                         });
                     }
                     let added = (p.data.len() - skip.min(p.data.len())) as u32;
-                    self.next[dir] = Some(next.wrapping_add(added));
+                    *next_seq = Some(next.wrapping_add(added));
                 }
-                self.pending[dir].remove(i);
+                pending.remove(i);
                 return true;
             }
             if p.seq == next {
-                let p = self.pending[dir].remove(i);
-                self.next[dir] = Some(next.wrapping_add(p.data.len() as u32));
+                let p = pending.remove(i);
+                *next_seq = Some(next.wrapping_add(p.data.len() as u32));
                 if !p.data.is_empty() {
                     self.chunks.push(Chunk {
-                        server: dir == 1,
+                        server,
                         frame,
                         data: p.data,
                     });
@@ -214,11 +217,11 @@ impl Conversation {
                 .into_bytes();
                 text.push(0);
                 self.chunks.push(Chunk {
-                    server: dir == 1,
+                    server,
                     frame,
                     data: text,
                 });
-                self.next[dir] = Some(lowest);
+                *next_seq = Some(lowest);
                 return true;
             }
         }
@@ -284,7 +287,7 @@ pub fn render(conv: &Conversation, stream: u64, style: Style) -> String {
                 }));
                 out.push('\n');
             }
-            Style::Hex => hex_lines(&mut out, prefix, pos[usize::from(c.server)], &c.data),
+            Style::Hex => hex_lines(&mut out, prefix, *side(&pos, c.server), &c.data),
             Style::Raw => {
                 out.push_str(prefix);
                 for b in &c.data {
@@ -293,7 +296,7 @@ pub fn render(conv: &Conversation, stream: u64, style: Style) -> String {
                 out.push('\n');
             }
         }
-        pos[usize::from(c.server)] += c.data.len() as u64;
+        *side_mut(&mut pos, c.server) += c.data.len() as u64;
     }
     out.push_str(SEPARATOR);
     out

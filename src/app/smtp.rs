@@ -231,12 +231,12 @@ fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
-    while i < b.len() {
+    while let Some(&c) = b.get(i) {
         let hex = b
             .get(i + 1..i + 3)
             .and_then(|h| std::str::from_utf8(h).ok())
             .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b[i], hex) {
+        match (c, hex) {
             (b'%', Some(v)) => {
                 out.push(v);
                 i += 3;
@@ -261,7 +261,11 @@ impl Builder {
         let Some(Value::UInt(stream)) = p.first(STREAM).map(|i| i.value) else {
             return;
         };
-        if !p.items.iter().any(|i| FIELDS[1..].contains(&i.field)) {
+        if !p
+            .items
+            .iter()
+            .any(|i| FIELDS.iter().skip(1).any(|&f| f == i.field))
+        {
             return;
         }
         let frame = p.info.number;

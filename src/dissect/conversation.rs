@@ -15,11 +15,13 @@
 //! Reassembly and the upper dissectors (SMTP, IMF) run at the end of each TCP frame, through
 //! [`reassembly::Streams::feed`], called last in `process_tcp`.
 
+use super::bytes::be16;
 use super::reassembly::{self, ReassemblyStats, Streams};
 use super::tcp::{
     self, ACK_RAW, FLAGS, HDR_LEN, LEN, OPTIONS, OPT_SACK_LE, OPT_SACK_RE, PAYLOAD, SEQ_RAW,
     TH_ACK, TH_FIN, TH_PUSH, TH_RST, TH_SYN, URGENT_POINTER, WINDOW_SIZE_VALUE,
 };
+use super::{side, side_mut, sides_mut};
 use super::{ByteRange, Interest, Item, Packet, TcpSegment, Transport, Value};
 use crate::registry::{id, FieldId};
 use std::collections::HashMap;
@@ -250,7 +252,8 @@ impl TcpConv {
         }
     }
     fn closed(&self) -> bool {
-        self.rst || (self.flows[0].fin && self.flows[1].fin)
+        let [a, b] = &self.flows;
+        self.rst || (a.fin && b.fin)
     }
 }
 
@@ -279,6 +282,9 @@ pub struct ConversationStats {
     pub udp_streams: u32,
     /// Conversations dropped by the idle sweep.
     pub evicted: u64,
+    /// Conversations dropped, least recently seen first, because there were more than
+    /// [`ReassemblyLimits::conversations`](reassembly::ReassemblyLimits::conversations).
+    pub cap_evicted: u64,
     /// Unacknowledged-segment records dropped because a direction had too many.
     pub unacked_dropped: u64,
 }
@@ -288,6 +294,8 @@ pub struct Conversations {
     tcp: HashMap<Key, TcpConv>,
     udp: HashMap<Key, UdpConv>,
     stats: ConversationStats,
+    /// The cap on `tcp.len() + udp.len()`.
+    max_live: usize,
     frames: u32,
     scratch: Vec<Item>,
     stateful: Vec<(u8, Item)>,
@@ -325,6 +333,7 @@ impl Conversations {
             tcp: HashMap::new(),
             udp: HashMap::new(),
             stats: ConversationStats::default(),
+            max_live: opts.limits.conversations.max(1),
             frames: 0,
             scratch: Vec::new(),
             stateful: Vec::new(),
@@ -349,7 +358,10 @@ impl Conversations {
 
     /// Counters of reassembly (caps hit, gaps, bytes buffered).
     pub fn reassembly_stats(&self) -> ReassemblyStats {
-        self.streams.stats()
+        ReassemblyStats {
+            conversation_cap_evictions: self.stats.cap_evicted,
+            ..self.streams.stats()
+        }
     }
 
     pub fn stats(&self) -> ConversationStats {
@@ -359,7 +371,7 @@ impl Conversations {
     /// Add the stateful fields of the frame's transport layer (if any).
     pub fn process(&mut self, p: &mut Packet, interest: &Interest) {
         self.frames = self.frames.wrapping_add(1);
-        if self.frames % SWEEP_EVERY == 0 {
+        if self.frames.is_multiple_of(SWEEP_EVERY) {
             self.sweep(p.info.time_ns);
         }
         let Some(t) = p.transport else {
@@ -369,6 +381,37 @@ impl Conversations {
             Some(seg) => self.process_tcp(p, interest, &t, &seg),
             None => self.process_udp(p, interest, &t),
         }
+        if self.tcp.len() + self.udp.len() > self.max_live {
+            self.evict_oldest();
+        }
+    }
+
+    /// Over the cap: drop the least recently seen conversations down to 7/8 of it, so that the
+    /// O(n) pass runs once per n/8 new conversations. Ties in time go by stream index, so the
+    /// same capture always loses the same conversations (and both passes agree).
+    fn evict_oldest(&mut self) {
+        let live = self.tcp.len() + self.udp.len();
+        let target = self.max_live - self.max_live / 8;
+        let Some(k) = live.checked_sub(target).and_then(|k| k.checked_sub(1)) else {
+            return;
+        };
+        // (last seen, UDP?, stream): a total order over the live conversations.
+        let mut ages: Vec<(i64, bool, u32)> = Vec::with_capacity(live);
+        ages.extend(self.tcp.values().map(|c| (c.last_time, false, c.stream)));
+        ages.extend(self.udp.values().map(|c| (c.last_time, true, c.stream)));
+        if k >= ages.len() {
+            return;
+        }
+        // The k+1 oldest go: everything up to the (k+1)-th smallest.
+        let newest_dropped = *ages.select_nth_unstable(k).1;
+        drop(ages);
+        self.tcp
+            .retain(|_, c| (c.last_time, false, c.stream) > newest_dropped);
+        self.udp
+            .retain(|_, c| (c.last_time, true, c.stream) > newest_dropped);
+        self.stats.cap_evicted += (live - self.tcp.len() - self.udp.len()) as u64;
+        let live: std::collections::HashSet<u32> = self.tcp.values().map(|c| c.stream).collect();
+        self.streams.retain(|s| live.contains(&s));
     }
 
     fn sweep(&mut self, now: i64) {
@@ -422,7 +465,8 @@ impl Conversations {
         let now = p.info.time_ns;
         let frame = p.info.number;
         let (key, forward) = Key::of(t);
-        let (fwd_i, rev_i) = if forward { (0, 1) } else { (1, 0) };
+        // Direction 1 goes from key.b to key.a.
+        let reverse = !forward;
         let flags = seg.flags;
         let seglen = t.payload.len;
         let syn_only = flags & (TH_SYN | TH_ACK) == TH_SYN;
@@ -431,7 +475,12 @@ impl Conversations {
         let next_stream = self.stats.tcp_streams;
         let conv = match self.tcp.get_mut(&key) {
             // A new SYN on known ports starts a new conversation (tshark: "Port numbers reused").
-            Some(c) if syn_only && c.flows[fwd_i].base_seq.is_some_and(|b| b != seg.seq) => {
+            Some(c)
+                if syn_only
+                    && side(&c.flows, reverse)
+                        .base_seq
+                        .is_some_and(|b| b != seg.seq) =>
+            {
                 reused = true;
                 *c = TcpConv::new(next_stream, now, frame);
                 self.stats.tcp_streams += 1;
@@ -451,34 +500,30 @@ impl Conversations {
         conv.last_time = now;
 
         // Base sequence numbers: the ISN from a SYN, else as if the segment followed one.
-        {
-            let fwd = &mut conv.flows[fwd_i];
-            if fwd.base_seq.is_none() {
-                fwd.base_seq = Some(if flags & TH_SYN != 0 {
-                    seg.seq
-                } else {
-                    seg.seq.wrapping_sub(1)
-                });
-            }
+        let (fwd, rev) = sides_mut(&mut conv.flows, reverse);
+        if fwd.base_seq.is_none() {
+            fwd.base_seq = Some(if flags & TH_SYN != 0 {
+                seg.seq
+            } else {
+                seg.seq.wrapping_sub(1)
+            });
         }
-        if flags & TH_ACK != 0 && conv.flows[rev_i].base_seq.is_none() {
-            conv.flows[rev_i].base_seq = Some(seg.ack.wrapping_sub(1));
+        if flags & TH_ACK != 0 && rev.base_seq.is_none() {
+            rev.base_seq = Some(seg.ack.wrapping_sub(1));
         }
 
         // Window scaling, from the SYNs.
         if flags & TH_SYN != 0 {
-            conv.flows[fwd_i].win_scale = Some(seg.window_scale.map_or(-2, |s| s.min(14) as i8));
+            fwd.win_scale = Some(seg.window_scale.map_or(-2, |s| s.min(14) as i8));
             if flags & TH_ACK != 0 {
                 // Scaling is used only if both sides offered it.
-                if conv.flows[fwd_i].win_scale == Some(-2)
-                    || conv.flows[rev_i].win_scale == Some(-2)
-                {
-                    conv.flows[fwd_i].win_scale = Some(-2);
-                    conv.flows[rev_i].win_scale = Some(-2);
+                if fwd.win_scale == Some(-2) || rev.win_scale == Some(-2) {
+                    fwd.win_scale = Some(-2);
+                    rev.win_scale = Some(-2);
                 }
             }
         }
-        let win_scale = conv.flows[fwd_i].win_scale;
+        let win_scale = fwd.win_scale;
         let window = match win_scale {
             Some(s) if s >= 0 && flags & TH_SYN == 0 => u32::from(seg.window) << s,
             _ => u32::from(seg.window),
@@ -501,8 +546,7 @@ impl Conversations {
         }
         analyze(
             conv,
-            fwd_i,
-            rev_i,
+            reverse,
             seg,
             window,
             seglen,
@@ -531,7 +575,7 @@ impl Conversations {
         }
         if flags & TH_FIN != 0 {
             bits |= 16;
-            conv.flows[fwd_i].fin = true;
+            side_mut(&mut conv.flows, reverse).fin = true;
         }
         if flags & TH_RST != 0 {
             bits |= 32;
@@ -544,8 +588,8 @@ impl Conversations {
             conv.other_bits |= bits;
         }
 
-        let fwd_base = conv.flows[fwd_i].base_seq.unwrap_or(seg.seq);
-        let rev_base = conv.flows[rev_i].base_seq.unwrap_or(0);
+        let fwd_base = side(&conv.flows, reverse).base_seq.unwrap_or(seg.seq);
+        let rev_base = side(&conv.flows, !reverse).base_seq.unwrap_or(0);
         let rel_seq = seg.seq.wrapping_sub(fwd_base);
         let rel_ack = if flags & TH_ACK != 0 {
             seg.ack.wrapping_sub(rev_base)
@@ -684,7 +728,7 @@ impl Conversations {
         let retransmitted =
             ta.flags & (RETRANSMISSION | FAST_RETRANSMISSION | SPURIOUS_RETRANSMISSION) != 0;
         self.streams
-            .feed(p, interest, t, seg, stream, fwd_i, retransmitted);
+            .feed(p, interest, t, seg, stream, reverse, retransmitted);
     }
 
     /// Merge ranked stateful items into the layer's items starting at `at`: each goes before
@@ -700,14 +744,13 @@ impl Conversations {
             return;
         }
         let at = at.min(p.items.len());
-        let end = p.items[at..]
-            .iter()
-            .position(|i| i.depth == 0)
-            .map_or(p.items.len(), |n| at + n);
+        let rest = p.items.get(at..).unwrap_or(&[]);
+        let len = rest.iter().position(|i| i.depth == 0).unwrap_or(rest.len());
+        let end = at + len;
         let layer = p.items.get(at.wrapping_sub(1)).map_or(1, |i| i.layer);
         self.scratch.clear();
         let mut next = stateful.iter().peekable();
-        for it in &p.items[at..end] {
+        for it in rest.get(..len).unwrap_or(rest) {
             if let Some(r) = rank(it.field).filter(|_| it.depth == 1) {
                 while let Some((_, s)) = next.next_if(|(sr, _)| *sr < r) {
                     self.scratch.push(Item { layer, ..*s });
@@ -781,8 +824,7 @@ fn relative_sack_edges(p: &mut Packet, at: usize, base: u32) {
 #[allow(clippy::too_many_arguments)]
 fn analyze(
     conv: &mut TcpConv,
-    fwd_i: usize,
-    rev_i: usize,
+    reverse: bool,
     seg: &TcpSegment,
     window: u32,
     seglen: u32,
@@ -794,9 +836,7 @@ fn analyze(
     let flags = seg.flags;
     let (seq, ack) = (seg.seq, seg.ack);
     let no_sfr = flags & (TH_SYN | TH_FIN | TH_RST) == 0;
-    let [f0, f1] = &mut conv.flows;
-    let (fwd, rev) = if fwd_i == 0 { (f0, f1) } else { (f1, f0) };
-    let _ = rev_i;
+    let (fwd, rev) = sides_mut(&mut conv.flows, reverse);
 
     'fwd: {
         // Zero window probe: one byte at the next sequence number into a closed window.
@@ -1045,14 +1085,15 @@ fn info(
 }
 
 fn rel_urgent(p: &Packet, t: &Transport) -> u16 {
-    header(p, t)
-        .and_then(|h| h.get(18..20).map(|b| u16::from_be_bytes([b[0], b[1]])))
-        .unwrap_or(0)
+    header(p, t).and_then(|h| be16(h, 18)).unwrap_or(0)
 }
 
 /// The TCP header's bytes: the range of the layer's protocol item.
 fn header<'p>(p: &'p Packet, t: &Transport) -> Option<&'p [u8]> {
-    let proto = p.items[..t.insert_at.min(p.items.len())]
+    let proto = p
+        .items
+        .get(..t.insert_at)
+        .unwrap_or(&p.items)
         .iter()
         .rev()
         .find(|i| i.depth == 0)?;

@@ -47,7 +47,7 @@ pub fn abs_time_text(ns: i64) -> String {
     let year = yoe + era * 400 + (month <= 2) as i64;
     format!(
         "{} {:>2}, {} {:02}:{:02}:{:02}.{:09} UTC",
-        MONTHS[(month - 1).clamp(0, 11) as usize],
+        MONTHS.get((month - 1).clamp(0, 11) as usize).unwrap_or(&""),
         day,
         year,
         tod / 3600,

@@ -118,12 +118,10 @@ pub(crate) fn code_name(t: u8, c: u8) -> Option<&'static str> {
 /// The Internet checksum of `bytes` (RFC 1071), folded; 0 means the stored checksum is right.
 pub(crate) fn internet_checksum(init: u32, bytes: &[u8]) -> u16 {
     let mut sum = init as u64;
-    let mut chunks = bytes.chunks_exact(2);
-    for c in &mut chunks {
-        sum += u16::from_be_bytes([c[0], c[1]]) as u64;
-    }
-    if let [last] = chunks.remainder() {
-        sum += (*last as u64) << 8;
+    let (words, odd) = super::bytes::be16_words(bytes);
+    sum += words.map(u64::from).sum::<u64>();
+    if let Some(last) = odd {
+        sum += (last as u64) << 8;
     }
     while sum >> 16 != 0 {
         sum = (sum & 0xffff) + (sum >> 16);

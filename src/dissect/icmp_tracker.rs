@@ -76,7 +76,7 @@ impl IcmpTracker {
 
     /// Pass 2: on an answered request, add `icmp.resp_in` from the pass-1 tracker.
     pub fn annotate(&self, p: &mut Packet, interest: &Interest) {
-        if !p.icmp_echo.is_some_and(|e| !e.reply) {
+        if p.icmp_echo.is_none_or(|e| e.reply) {
             return;
         }
         if let Some(reply) = self.answered.get(&p.info.number) {

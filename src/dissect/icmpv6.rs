@@ -58,9 +58,7 @@ pub fn dissect(p: &mut Packet, interest: &Interest, buf: Buf, ctx: &IpContext) {
         (true, IpAddr::V6(s), IpAddr::V6(d)) => {
             let mut init = 58u32 + buf.len() as u32;
             for a in [s.octets(), d.octets()] {
-                for c in a.chunks_exact(2) {
-                    init += u16::from_be_bytes([c[0], c[1]]) as u32;
-                }
+                init += super::bytes::be16_words(&a).0.map(u32::from).sum::<u32>();
             }
             (internet_checksum(init, buf.bytes) == 0) as u64
         }

@@ -608,12 +608,14 @@ fn part_headers(part: &[u8], mut off: usize) -> (Option<Vec<u8>>, Vec<u8>, usize
         }
         let line = part.get(off..end).unwrap_or(&[]);
         if let Some(colon) = line.iter().position(|&c| c == b':') {
-            if line[..colon].eq_ignore_ascii_case(b"content-type") {
-                let v = &line[colon + 1..];
+            let (name, v) = line.split_at_checked(colon).unwrap_or((line, &[]));
+            if name.eq_ignore_ascii_case(b"content-type") {
+                let v = v.get(1..).unwrap_or(&[]);
                 match v.iter().position(|&c| c == b';') {
                     Some(s) => {
-                        ct = Some(v[..s].to_vec());
-                        params = v[s + 1..].to_vec();
+                        let (value, rest) = v.split_at_checked(s).unwrap_or((v, &[]));
+                        ct = Some(value.to_vec());
+                        params = rest.get(1..).unwrap_or(&[]).to_vec();
                     }
                     None => ct = Some(v.to_vec()),
                 }

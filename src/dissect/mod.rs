@@ -8,6 +8,7 @@
 //! A dissector pushes only what the filter needs ([`Interest`]); protocols are always pushed.
 
 pub mod arp;
+pub mod bytes;
 pub mod conversation;
 pub mod display;
 pub mod eth;
@@ -36,6 +37,38 @@ pub mod vlan;
 pub use stateless::{dissect_frame, finish_protocols, FrameTimes};
 
 use crate::registry::FieldId;
+
+/// `pair[1]` if `second`, else `pair[0]`: one of a connection's two directions or ends.
+/// Constant indices into a pair, so it cannot panic.
+#[inline]
+pub fn side<T>(pair: &[T; 2], second: bool) -> &T {
+    if second {
+        &pair[1]
+    } else {
+        &pair[0]
+    }
+}
+
+/// [`side`], mutable.
+#[inline]
+pub fn side_mut<T>(pair: &mut [T; 2], second: bool) -> &mut T {
+    if second {
+        &mut pair[1]
+    } else {
+        &mut pair[0]
+    }
+}
+
+/// `(side_mut(pair, second), the other side)`.
+#[inline]
+pub fn sides_mut<T>(pair: &mut [T; 2], second: bool) -> (&mut T, &mut T) {
+    let [a, b] = pair;
+    if second {
+        (b, a)
+    } else {
+        (a, b)
+    }
+}
 
 /// Where a byte value lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -146,7 +179,9 @@ impl Interest {
         if self.bits.len() <= i / 64 {
             self.bits.resize(i / 64 + 1, 0);
         }
-        self.bits[i / 64] |= 1 << (i % 64);
+        if let Some(w) = self.bits.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
     }
     pub fn union(&mut self, other: &Interest) {
         self.all |= other.all;

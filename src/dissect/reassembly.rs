@@ -13,7 +13,10 @@
 //! Memory is bounded: a waiting PDU and a DATA message are each capped per flow
 //! ([`ReassemblyLimits::per_flow`]), all buffers together by [`ReassemblyLimits::total`]. A PDU
 //! that hits a cap is handed up as it is; a message that hits it keeps its first bytes (IMF
-//! still sees the headers). Every hit is counted in [`ReassemblyStats`].
+//! still sees the headers). Every hit is counted in [`ReassemblyStats`]. The number of live
+//! conversations is capped too ([`ReassemblyLimits::conversations`], enforced by
+//! [`Conversations`](super::conversation::Conversations), which drops a conversation's state
+//! here with it).
 //!
 //! Two passes: `tcp.reassembled_in` and `smtp.data.reassembled.in` on the *earlier* segments are
 //! only known after the fact (tshark shows them with `-2`). The first pass records them; call
@@ -22,7 +25,7 @@
 //! or message.
 
 use super::smtp::{self, Session};
-use super::{ByteRange, Interest, Packet, TcpSegment, Transport, Value};
+use super::{side_mut, ByteRange, Interest, Packet, TcpSegment, Transport, Value};
 use crate::registry::{id, FieldId};
 use std::collections::HashMap;
 
@@ -37,21 +40,39 @@ const DATA: FieldId = id("data");
 const TH_SYN: u16 = 0x002;
 const TH_ACK: u16 = 0x010;
 
-/// Caps on buffered bytes.
+/// Memory caps of the stateful pass: bytes buffered, and conversations tracked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReassemblyLimits {
     /// One waiting PDU, or one flow's DATA message.
     pub per_flow: usize,
     /// Everything buffered, all flows together.
     pub total: usize,
+    /// Live TCP and UDP conversations together (default 1,000,000). A TCP conversation costs
+    /// about 700 bytes, 1.1 KB on an SMTP port (measured as peak RSS: 200,000 simultaneous
+    /// flows, handshake and one data segment each, take 126 MB more than 10,000 on port 80,
+    /// 202 MB more on port 25), so the default allows about 0.7 to 1.1 GB; one with many
+    /// unacknowledged segments in flight holds up to 6 KiB more (128 records of 24 bytes per
+    /// direction), and every TCP stream ever seen keeps 24 bytes for the second pass
+    /// (`tools/simultaneous_flows.py` writes the captures measured). When the cap is exceeded,
+    /// the least recently seen conversations are dropped, oldest first, down to 7/8 of the cap,
+    /// and counted in [`ReassemblyStats::conversation_cap_evictions`]. A conversation seen again
+    /// after that starts over with a new `tcp.stream`/`udp.stream` index (tshark never drops
+    /// one, so results differ from it only when the cap was hit, which is reported).
+    pub conversations: usize,
+}
+
+impl ReassemblyLimits {
+    /// 64 MiB per flow, 512 MiB in all, 1,000,000 conversations.
+    pub const DEFAULT: ReassemblyLimits = ReassemblyLimits {
+        per_flow: 64 << 20,
+        total: 512 << 20,
+        conversations: 1_000_000,
+    };
 }
 
 impl Default for ReassemblyLimits {
     fn default() -> Self {
-        ReassemblyLimits {
-            per_flow: 64 << 20,
-            total: 512 << 20,
-        }
+        ReassemblyLimits::DEFAULT
     }
 }
 
@@ -68,6 +89,8 @@ pub struct ReassemblyStats {
     pub flow_cap_hits: u64,
     /// The total cap was hit.
     pub total_cap_hits: u64,
+    /// Conversations dropped because the conversation cap was reached.
+    pub conversation_cap_evictions: u64,
     /// Bytes buffered now, and at most.
     pub buffered: usize,
     pub peak_buffered: usize,
@@ -79,12 +102,14 @@ impl std::fmt::Display for ReassemblyStats {
         write!(
             f,
             "reassembly: {} PDUs from several segments, {} retransmitted segments skipped, \
-             {} gaps, caps hit {} per flow / {} total, {} bytes buffered (peak {})",
+             {} gaps, caps hit {} per flow / {} total, {} conversations evicted by the cap, \
+             {} bytes buffered (peak {})",
             self.reassembled_pdus,
             self.retransmitted_segments,
             self.gaps,
             self.flow_cap_hits,
             self.total_cap_hits,
+            self.conversation_cap_evictions,
             self.buffered,
             self.peak_buffered
         )
@@ -240,7 +265,7 @@ impl Streams {
         self.stats.peak_buffered = self.stats.peak_buffered.max(self.stats.buffered);
     }
 
-    /// One TCP segment of conversation `stream`, direction `dir` (0 or 1), after the transport
+    /// One TCP segment of conversation `stream`, direction 1 if `reverse` (else 0), after the transport
     /// pass wrote its items and Info; `retransmitted` when the analysis flagged it (tshark
     /// then does not hand it up, even if part of it is new).
     #[allow(clippy::too_many_arguments)]
@@ -251,7 +276,7 @@ impl Streams {
         t: &Transport,
         seg: &TcpSegment,
         stream: u32,
-        dir: usize,
+        reverse: bool,
         retransmitted: bool,
     ) {
         // tshark tries the lower port first.
@@ -282,12 +307,12 @@ impl Streams {
         }
         let conv = self.conv.entry(stream).or_default();
         if seg.flags & TH_ACK != 0 {
-            let peer = &mut conv.dirs[(dir & 1) ^ 1];
+            let peer = side_mut(&mut conv.dirs, !reverse);
             if peer.acked.is_none_or(|a| gt(seg.ack, a)) {
                 peer.acked = Some(seg.ack);
             }
         }
-        let d = &mut conv.dirs[dir & 1];
+        let d = side_mut(&mut conv.dirs, reverse);
         let len = t.payload.len;
         if seg.flags & TH_SYN != 0 && d.next.is_none() {
             d.next = Some(seg.seq.wrapping_add(1));
@@ -335,7 +360,7 @@ impl Streams {
         d.next = Some(end);
         let conv = self.conv.get_mut(&stream);
         let Some(conv) = conv else { return };
-        let d = &mut conv.dirs[dir & 1];
+        let d = side_mut(&mut conv.dirs, reverse);
         if gap && !d.pending.is_empty() {
             self.stats.gaps += 1;
             self.stats.buffered = self.stats.buffered.saturating_sub(d.pending.len());
@@ -369,7 +394,7 @@ impl Streams {
                         .push_str(" [TCP segment of a reassembled PDU]");
                 }
                 if let Some(conv) = self.conv.get_mut(&stream) {
-                    let d = &mut conv.dirs[dir & 1];
+                    let d = side_mut(&mut conv.dirs, reverse);
                     d.pending = pending;
                     d.frames = frames;
                 }
@@ -412,8 +437,9 @@ impl Streams {
         let Some(conv) = self.conv.get_mut(&stream) else {
             return;
         };
-        conv.dirs[dir & 1].pending = pending;
-        conv.dirs[dir & 1].frames = frames;
+        let d = side_mut(&mut conv.dirs, reverse);
+        d.pending = pending;
+        d.frames = frames;
         // Room for the DATA message: per flow, and within the total.
         let held = conv.smtp.buffered();
         let room = self

@@ -9,6 +9,7 @@
 //! What tshark learns only later (`smtp.data.reassembled.in` on earlier fragments) is recorded
 //! by the caller for a second pass.
 
+use super::bytes::{array, be16, be16_words};
 use super::{imf, ByteRange, Interest, Packet, Value};
 use crate::registry::{id, FieldId};
 use std::fmt::Write;
@@ -208,7 +209,7 @@ pub fn needs_more(buf: &[u8]) -> bool {
 }
 
 fn is_command(line: &[u8]) -> bool {
-    let cmd = &line[..line.iter().position(|&c| c == b' ').unwrap_or(line.len())];
+    let cmd = line.split(|&c| c == b' ').next().unwrap_or(line);
     if cmd.len() == 4 && cmd.iter().all(u8::is_ascii_alphabetic) {
         return true;
     }
@@ -358,7 +359,10 @@ pub fn dissect(
                         } else {
                             State::Data
                         };
-                        if n >= 4 && l[n - 4..].eq_ignore_ascii_case(b"LAST") {
+                        if n.checked_sub(4)
+                            .and_then(|s| l.get(s..))
+                            .is_some_and(|t| t.eq_ignore_ascii_case(b"LAST"))
+                        {
                             sess.msg_last = true;
                             if len == 0 {
                                 more_frags = false;
@@ -801,9 +805,9 @@ pub fn dissect_tls(p: &mut Packet, payload: &[u8], at: ByteRange, session: &mut 
     p.begin_layer(TLS, at);
     let mut shown = None;
     let mut off = 0;
-    while let Some(h) = payload.get(off..off + 5) {
-        let (ctype, version) = (h[0], u16::from_be_bytes([h[1], h[2]]));
-        let len = usize::from(u16::from_be_bytes([h[3], h[4]]));
+    while let Some([ctype, v0, v1, l0, l1]) = array::<5>(payload, off) {
+        let version = u16::from_be_bytes([v0, v1]);
+        let len = usize::from(u16::from_be_bytes([l0, l1]));
         let body = payload
             .get(off + 5..(off + 5 + len).min(payload.len()))
             .unwrap_or(&[]);
@@ -838,7 +842,7 @@ pub fn dissect_tls(p: &mut Packet, payload: &[u8], at: ByteRange, session: &mut 
 /// The version a Client Hello offers (its highest) or a Server Hello chooses, with the
 /// supported_versions extension.
 fn hello_version(hs: &[u8], client: bool) -> Option<u16> {
-    let be16 = |o: usize| hs.get(o..o + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
+    let be16 = |o: usize| be16(hs, o);
     let legacy = be16(4)?;
     let mut o = 4 + 2 + 32;
     o += 1 + usize::from(*hs.get(o)?);
@@ -858,10 +862,8 @@ fn hello_version(hs: &[u8], client: bool) -> Option<u16> {
             if !client {
                 return be16(o + 4);
             }
-            return data
-                .get(1..)?
-                .chunks_exact(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            return be16_words(data.get(1..)?)
+                .0
                 .filter(|&v| !grease(v))
                 .max()
                 .map(|v| v.max(legacy));

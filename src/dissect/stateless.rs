@@ -98,22 +98,20 @@ impl<'b> Buf<'b> {
         self.bytes.get(off).copied()
     }
     pub fn be16(&self, off: usize) -> Option<u16> {
-        let b = self.bytes.get(off..off.checked_add(2)?)?;
-        Some(u16::from_be_bytes([b[0], b[1]]))
+        super::bytes::be16(self.bytes, off)
     }
     pub fn be24(&self, off: usize) -> Option<u32> {
-        let b = self.bytes.get(off..off.checked_add(3)?)?;
-        Some(u32::from_be_bytes([0, b[0], b[1], b[2]]))
+        let [a, b, c] = self.array(off)?;
+        Some(u32::from_be_bytes([0, a, b, c]))
     }
     pub fn be32(&self, off: usize) -> Option<u32> {
-        let b = self.bytes.get(off..off.checked_add(4)?)?;
-        Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        super::bytes::be32(self.bytes, off)
     }
     pub fn le32(&self, off: usize) -> Option<u32> {
         self.be32(off).map(u32::swap_bytes)
     }
     pub fn array<const N: usize>(&self, off: usize) -> Option<[u8; N]> {
-        self.bytes.get(off..off.checked_add(N)?)?.try_into().ok()
+        super::bytes::array(self.bytes, off)
     }
     /// The range `off..off+len` in the packet, clamped to the bytes present.
     pub fn range(&self, off: usize, len: usize) -> ByteRange {
@@ -129,7 +127,7 @@ impl<'b> Buf<'b> {
     pub fn tail(&self, off: usize) -> Buf<'b> {
         let start = off.min(self.len());
         Buf {
-            bytes: &self.bytes[start..],
+            bytes: self.bytes.get(start..).unwrap_or(&[]),
             source: self.source,
             base: self.base + start,
         }
@@ -137,7 +135,7 @@ impl<'b> Buf<'b> {
     /// At most `len` bytes.
     pub fn truncate(&self, len: usize) -> Buf<'b> {
         Buf {
-            bytes: &self.bytes[..len.min(self.len())],
+            bytes: self.bytes.get(..len).unwrap_or(self.bytes),
             ..*self
         }
     }

@@ -5,7 +5,7 @@
 //! relative numbers, `tcp.analysis.*`) and writes the Info column. Nothing here looks at other
 //! frames.
 
-use super::{ports, ByteRange, Interest, Packet, Source, TcpSegment, Transport, Value};
+use super::{bytes, ports, ByteRange, Interest, Packet, Source, TcpSegment, Transport, Value};
 use crate::registry::{id, FieldId};
 use std::fmt::Write;
 use std::net::IpAddr;
@@ -80,8 +80,9 @@ pub fn dissect(p: &mut Packet, interest: &Interest, src: IpAddr, dst: IpAddr, se
     let mut hdr = [0u8; 60];
     let avail = {
         let bytes = p.bytes(segment);
-        let n = bytes.len().min(60);
-        hdr[..n].copy_from_slice(&bytes[..n]);
+        for (h, b) in hdr.iter_mut().zip(bytes) {
+            *h = *b;
+        }
         bytes.len()
     };
     let at = |off: usize| ByteRange {
@@ -93,8 +94,9 @@ pub fn dissect(p: &mut Packet, interest: &Interest, src: IpAddr, dst: IpAddr, se
         len: len as u32,
         ..at(off)
     };
-    let be16 = |o: usize| u16::from_be_bytes([hdr[o], hdr[o + 1]]);
-    let be32 = |o: usize| u32::from_be_bytes([hdr[o], hdr[o + 1], hdr[o + 2], hdr[o + 3]]);
+    // Constant offsets within the 60-byte copy: never `None`.
+    let be16 = |o: usize| bytes::be16(&hdr, o).unwrap_or(0);
+    let be32 = |o: usize| bytes::be32(&hdr, o).unwrap_or(0);
 
     let data_offset = if avail > 12 {
         usize::from(hdr[12] >> 4) * 4
@@ -244,7 +246,7 @@ pub fn dissect(p: &mut Packet, interest: &Interest, src: IpAddr, dst: IpAddr, se
         ..TcpSegment::default()
     };
     if hdr_avail > 20 {
-        let opts = &hdr[20..hdr_avail];
+        let opts = hdr.get(20..hdr_avail).unwrap_or(&[]);
         p.add(
             interest,
             OPTIONS,
@@ -367,11 +369,8 @@ fn dissect_options(
             return;
         };
         let r = pos(off, len);
-        let be16 = |o: usize| body.get(o..o + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
-        let be32 = |o: usize| {
-            body.get(o..o + 4)
-                .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-        };
+        let be16 = |o: usize| bytes::be16(body, o);
+        let be32 = |o: usize| bytes::be32(body, o);
         let proto = match (kind, len) {
             (2, 4) => OPT_MSS,
             (3, 3) => OPT_WSCALE,
@@ -485,17 +484,14 @@ pub(crate) fn options_info(opts: &[u8], sack_base: u32, out: &mut String) {
         let Some(body) = opts.get(off + 2..off + len).filter(|_| len >= 2) else {
             return;
         };
-        let be32 = |o: usize| {
-            body.get(o..o + 4)
-                .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-                .unwrap_or(0)
-        };
+        let be32 = |o: usize| bytes::be32(body, o).unwrap_or(0);
         match (kind, len) {
             (2, 4) => {
-                let _ = write!(out, " MSS={}", u16::from_be_bytes([body[0], body[1]]));
+                let _ = write!(out, " MSS={}", bytes::be16(body, 0).unwrap_or(0));
             }
             (3, 3) => {
-                let _ = write!(out, " WS={}", 1u32 << body[0].min(14));
+                let shift = body.first().map_or(0, |&s| s.min(14));
+                let _ = write!(out, " WS={}", 1u32 << shift);
             }
             (4, 2) => out.push_str(" SACK_PERM"),
             (5, _) if (len - 2) % 8 == 0 => {

@@ -4,7 +4,7 @@
 //! no flow state) and fills [`Transport`] so that the stateful pass can number `udp.stream`.
 
 use super::tcp::{claimed, push_data};
-use super::{ports, ByteRange, Interest, Packet, Transport, Value};
+use super::{bytes, ports, ByteRange, Interest, Packet, Transport, Value};
 use crate::registry::{id, FieldId};
 use std::fmt::Write;
 use std::net::IpAddr;
@@ -27,8 +27,9 @@ pub fn dissect(p: &mut Packet, interest: &Interest, src: IpAddr, dst: IpAddr, se
     let mut hdr = [0u8; 8];
     let avail = {
         let bytes = p.bytes(segment);
-        let n = bytes.len().min(8);
-        hdr[..n].copy_from_slice(&bytes[..n]);
+        for (h, b) in hdr.iter_mut().zip(bytes) {
+            *h = *b;
+        }
         bytes.len()
     };
     let field = |off: usize, len: usize| ByteRange {
@@ -36,7 +37,8 @@ pub fn dissect(p: &mut Packet, interest: &Interest, src: IpAddr, dst: IpAddr, se
         start: segment.start + off as u32,
         len: len as u32,
     };
-    let be16 = |o: usize| u16::from_be_bytes([hdr[o], hdr[o + 1]]);
+    // Constant offsets within the 8-byte copy: never `None`.
+    let be16 = |o: usize| bytes::be16(&hdr, o).unwrap_or(0);
     // The item is created 8 bytes long; `udp contains` searches the payload too.
     p.begin_layer_in(
         UDP,

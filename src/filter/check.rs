@@ -1034,13 +1034,14 @@ impl<'t> Checker<'t> {
                 .map(|(_, n)| format!("Did you mean '{n}'?"));
             return Err(e);
         };
-        if args.len() < min {
+        // Every function takes at least one argument (`min` >= 1).
+        let (true, Some(arg0)) = (args.len() >= min, args.first()) else {
             return Err(err(
                 ErrorKind::Type,
                 format!("Function {name} needs at least {min} arguments."),
                 name_span,
             ));
-        }
+        };
         if max != 0 && args.len() > max {
             return Err(err(
                 ErrorKind::Type,
@@ -1053,7 +1054,6 @@ impl<'t> Checker<'t> {
             ty,
             span,
         };
-        let arg0 = &args[0];
         let is_field = |a: &ast::Arith| match a {
             ast::Arith::Entity(Entity::Word { text, .. }) => self.lookup(text).is_some(),
             ast::Arith::Entity(Entity::Field(_)) => true,

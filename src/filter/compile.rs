@@ -420,7 +420,10 @@ fn eval(n: &Node, c: &Ctx, s: &mut Scratch) -> bool {
                 return false;
             };
             let (vals, arena) = (&s.vals, &s.arena);
-            let (l, r) = (&vals[l.0..l.1], &vals[r.0..r.1]);
+            let (l, r) = (
+                vals.get(l.0..l.1).unwrap_or(&[]),
+                vals.get(r.0..r.1).unwrap_or(&[]),
+            );
             quantified(*all, l, r, |a, b| compare(*op, a, b, c, arena))
         }),
         Node::Contains {
@@ -436,7 +439,10 @@ fn eval(n: &Node, c: &Ctx, s: &mut Scratch) -> bool {
                 return false;
             };
             let (vals, arena) = (&s.vals, &s.arena);
-            let (l, r) = (&vals[l.0..l.1], &vals[r.0..r.1]);
+            let (l, r) = (
+                vals.get(l.0..l.1).unwrap_or(&[]),
+                vals.get(r.0..r.1).unwrap_or(&[]),
+            );
             quantified(*all, l, r, |a, b| {
                 let hay = bytes_of(a, c, arena);
                 match finder {
@@ -470,7 +476,7 @@ fn eval(n: &Node, c: &Ctx, s: &mut Scratch) -> bool {
             // `all x in {..}`: every value is in the set — the post-4.0 meaning (4.0.17
             // expanded the set element-wise and answered false).
             for i in start..end {
-                let v = s.vals[i];
+                let Some(&v) = s.vals.get(i) else { break };
                 let member = in_set(&v, set, c, s);
                 if member && !*all {
                     return true;
@@ -500,7 +506,10 @@ fn in_set(v: &Rv, set: &[(Val, Option<Val>)], c: &Ctx, s: &mut Scratch) -> bool 
                 }
                 let a1 = s.vals.len();
                 match hi {
-                    None => s.vals[a0..a1]
+                    None => s
+                        .vals
+                        .get(a0..a1)
+                        .unwrap_or(&[])
                         .iter()
                         .any(|k| compare(CmpOp::Eq, v, k, c, &s.arena)),
                     Some(hi) => {
@@ -508,8 +517,10 @@ fn in_set(v: &Rv, set: &[(Val, Option<Val>)], c: &Ctx, s: &mut Scratch) -> bool 
                             return false;
                         }
                         let (vals, arena) = (&s.vals, &s.arena);
-                        vals[a0..a1].iter().any(|lo| {
-                            vals[a1..].iter().any(|hi| {
+                        let los = vals.get(a0..a1).unwrap_or(&[]);
+                        let his = vals.get(a1..).unwrap_or(&[]);
+                        los.iter().any(|lo| {
+                            his.iter().any(|hi| {
                                 compare(CmpOp::Ge, v, lo, c, arena)
                                     && compare(CmpOp::Le, v, hi, c, arena)
                             })
@@ -739,7 +750,7 @@ fn push_vals(v: &Val, c: &Ctx, s: &mut Scratch) -> bool {
             }
             let end = s.vals.len();
             for i in start..end {
-                let rv = s.vals[i];
+                let Some(&rv) = s.vals.get(i) else { break };
                 if let Some(out) = slice_value(&rv, ranges, c, s) {
                     s.vals.push(out);
                 }
@@ -774,7 +785,9 @@ fn push_vals(v: &Val, c: &Ctx, s: &mut Scratch) -> bool {
             let e = s.vals.len();
             for i in a..b {
                 for j in b..e {
-                    let (x, y) = (s.vals[i], s.vals[j]);
+                    let (Some(&x), Some(&y)) = (s.vals.get(i), s.vals.get(j)) else {
+                        break;
+                    };
                     if let Some(out) = arith(*op, &x, &y, c, s) {
                         s.vals.push(out);
                     }
@@ -799,7 +812,7 @@ fn push_func(f: Func, args: &[Val], c: &Ctx, s: &mut Scratch) -> bool {
         Func::Max | Func::Min => {
             let mut best: Option<Rv> = None;
             for i in start..end {
-                let v = s.vals[i];
+                let Some(&v) = s.vals.get(i) else { break };
                 let better = match &best {
                     None => true,
                     Some(b) => {
@@ -822,7 +835,7 @@ fn push_func(f: Func, args: &[Val], c: &Ctx, s: &mut Scratch) -> bool {
         }
         _ => {
             for i in start..end {
-                let v = s.vals[i];
+                let Some(&v) = s.vals.get(i) else { break };
                 let out = match f {
                     Func::Len => Some(Rv::Int(bytes_len(&v, c, &s.arena) as i128)),
                     Func::Abs => Some(match v {

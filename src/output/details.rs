@@ -190,19 +190,17 @@ pub fn escape_text(bytes: &[u8]) -> String {
 }
 
 /// Values of the first occurrences of `names` within the layer that starts at item `start`.
-fn layer_values<'p>(p: &'p Packet, start: usize, names: &[&str]) -> Vec<Option<&'p Item>> {
-    let layer_end = p.items[start + 1..]
-        .iter()
-        .position(|i| i.depth == 0)
-        .map_or(p.items.len(), |n| start + 1 + n);
-    names
-        .iter()
-        .map(|n| {
-            p.items[start + 1..layer_end]
-                .iter()
-                .find(|i| i.field.def().abbrev == *n)
-        })
-        .collect()
+fn layer_values<'p, const N: usize>(
+    p: &'p Packet,
+    start: usize,
+    names: [&str; N],
+) -> [Option<&'p Item>; N] {
+    let after = p.items.get(start + 1..).unwrap_or(&[]);
+    let layer = match after.iter().position(|i| i.depth == 0) {
+        Some(n) => after.get(..n).unwrap_or(after),
+        None => after,
+    };
+    names.map(|n| layer.iter().find(|i| i.field.def().abbrev == n))
 }
 
 /// The protocol line: Wireshark's summary for the protocols that have one, else the protocol's name.
@@ -220,14 +218,14 @@ fn protocol_line(p: &Packet, index: usize, item: &Item) -> String {
             )
         }
         "eth" => {
-            let v = layer_values(p, index, &["eth.src", "eth.dst"]);
+            let v = layer_values(p, index, ["eth.src", "eth.dst"]);
             format!("Ethernet II, Src: {}, Dst: {}", text(v[0]), text(v[1]))
         }
         "ip" | "ipv6" => {
             let v = layer_values(
                 p,
                 index,
-                &[
+                [
                     &format!("{}.src", def.abbrev),
                     &format!("{}.dst", def.abbrev),
                 ],
@@ -235,7 +233,7 @@ fn protocol_line(p: &Packet, index: usize, item: &Item) -> String {
             format!("{}, Src: {}, Dst: {}", def.name, text(v[0]), text(v[1]))
         }
         "udp" => {
-            let v = layer_values(p, index, &["udp.srcport", "udp.dstport"]);
+            let v = layer_values(p, index, ["udp.srcport", "udp.dstport"]);
             format!(
                 "{}, Src Port: {}, Dst Port: {}",
                 def.name,
@@ -247,7 +245,7 @@ fn protocol_line(p: &Packet, index: usize, item: &Item) -> String {
             let v = layer_values(
                 p,
                 index,
-                &[
+                [
                     "tcp.srcport",
                     "tcp.dstport",
                     "tcp.seq",
@@ -274,7 +272,7 @@ fn protocol_line(p: &Packet, index: usize, item: &Item) -> String {
             s
         }
         "vlan" => {
-            let v = layer_values(p, index, &["vlan.priority", "vlan.dei", "vlan.id"]);
+            let v = layer_values(p, index, ["vlan.priority", "vlan.dei", "vlan.id"]);
             let n = |i: Option<&Item>| match i.map(|i| i.value) {
                 Some(Value::UInt(v)) => v,
                 Some(Value::Bool(b)) => b.into(),
@@ -292,7 +290,7 @@ fn protocol_line(p: &Packet, index: usize, item: &Item) -> String {
         "sll" if p.info.link_type == 276 => "Linux cooked capture v2".into(),
         "sll" => "Linux cooked capture v1".into(),
         "arp" => {
-            let v = layer_values(p, index, &["arp.opcode"]);
+            let v = layer_values(p, index, ["arp.opcode"]);
             match v[0].map(|i| i.value) {
                 Some(Value::UInt(1)) => format!("{} (request)", def.name),
                 Some(Value::UInt(2)) => format!("{} (reply)", def.name),
@@ -304,7 +302,7 @@ fn protocol_line(p: &Packet, index: usize, item: &Item) -> String {
             _ => def.name.to_string(),
         },
         "ipv6.routing" => {
-            let v = layer_values(p, index, &["ipv6.routing.type"]);
+            let v = layer_values(p, index, ["ipv6.routing.type"]);
             match v[0].and_then(|i| match i.value {
                 Value::UInt(t) => i.field.def().value_name(t),
                 _ => None,

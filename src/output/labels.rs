@@ -340,7 +340,9 @@ pub fn expert_lines(p: &Packet, msg_index: usize) -> Option<[String; 4]> {
     let def = item.field.def();
     let &(_, severity, group) = EXPERTS.iter().find(|(a, _, _)| *a == def.abbrev)?;
     let port = |abbrev: &str| {
-        p.items[..msg_index]
+        p.items
+            .get(..msg_index)
+            .unwrap_or(&[])
             .iter()
             .rev()
             .find(|i| i.field.def().abbrev == abbrev && i.layer == item.layer)
@@ -535,7 +537,10 @@ pub fn line_text(
         }
         Text::IcmpType => format!("{name}: {v} ({})", icmp_type_name(v)?),
         Text::IcmpCode => {
-            let t = p.items[..index]
+            let t = p
+                .items
+                .get(..index)
+                .unwrap_or(&[])
                 .iter()
                 .rev()
                 .find(|i| i.field.def().abbrev == "icmp.type" && i.layer == item.layer)
@@ -570,7 +575,10 @@ pub fn line_text(
             s
         }
         Text::FragmentPiece => {
-            let offset: u64 = p.items[..index]
+            let offset: u64 = p
+                .items
+                .get(..index)
+                .unwrap_or(&[])
                 .iter()
                 .rev()
                 .take_while(|i| i.field == item.field)
@@ -585,7 +593,10 @@ pub fn line_text(
         }
         Text::Octets => format!("{name}: {v} ({} bytes)", v * 8),
         Text::Numbered => {
-            let n = p.items[..index]
+            let n = p
+                .items
+                .get(..index)
+                .unwrap_or(&[])
                 .iter()
                 .rev()
                 .take_while(|i| i.depth > 0)

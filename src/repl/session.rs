@@ -192,6 +192,9 @@ impl FileSink for ListSink {
     }
 }
 
+/// What [`Session::run`] calls with each capture's report.
+pub type ReportFn<'a> = dyn FnMut(&Capture, Result<Report, RunError>) -> io::Result<()> + 'a;
+
 impl Session {
     pub fn new() -> Session {
         Session {
@@ -235,7 +238,7 @@ impl Session {
         filter: Option<&Filter>,
         opts: &Options,
         sink: &mut dyn FileSink,
-        on_report: &mut dyn FnMut(&Capture, Result<Report, RunError>) -> io::Result<()>,
+        on_report: &mut ReportFn<'_>,
     ) -> io::Result<bool> {
         self.cancel.store(false, Ordering::Relaxed);
         let total: u64 = self.captures.iter().map(|c| c.size).sum();

@@ -72,6 +72,8 @@ fn info(len: usize) -> FrameInfo {
         len: len as u32,
         cap_len: len as u32,
         interface_id: 0,
+        has_interface_id: false,
+        has_ts: true,
         link_type: 1,
     }
 }

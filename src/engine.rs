@@ -163,10 +163,11 @@ pub struct Report {
 }
 
 impl Report {
-    /// Whether a memory cap was hit (reassembly or defragmentation): some results may be missing.
+    /// Whether a memory cap was hit (reassembly, conversations or defragmentation): some results may be missing.
     pub fn caps_hit(&self) -> bool {
         self.reassembly.flow_cap_hits > 0
             || self.reassembly.total_cap_hits > 0
+            || self.reassembly.conversation_cap_evictions > 0
             || self.defrag_evictions > 0
     }
 }

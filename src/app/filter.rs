@@ -347,7 +347,7 @@ fn run_one<W: Write, E: Write + ?Sized>(
             }
             status.matched = report.matched;
             // `Report::caps_hit` predates the conversation cap.
-            if report.caps_hit() || report.reassembly.conversation_cap_evictions > 0 {
+            if report.caps_hit() {
                 writeln!(
                     err,
                     "wiresift: {}: note: {}",

@@ -42,7 +42,10 @@ pub const LINKTYPE_NONE: u32 = u32::MAX;
 /// A test run on each frame as it is read (the engine's prefilter): a frame it rejects keeps its
 /// place in the batch (number, time, length) but not its bytes, which are never copied.
 #[derive(Clone)]
-pub struct Screen(pub Arc<dyn Fn(&FrameInfo, &[u8]) -> bool + Send + Sync>);
+pub struct Screen(pub Arc<ScreenFn>);
+
+/// The screen's test: keep this frame?
+pub type ScreenFn = dyn Fn(&FrameInfo, &[u8]) -> bool + Send + Sync;
 
 impl fmt::Debug for Screen {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

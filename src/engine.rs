@@ -238,6 +238,9 @@ struct State {
     conversations_for_interest: bool,
     /// Time of the last frame that matched the filter (`frame.time_delta_displayed`).
     last_displayed_ns: Option<i64>,
+    /// Set once the stateful pass has stopped for good in this pass: the prefilter may then
+    /// decide on direction-dependent fields too.
+    screen_relaxed: Arc<AtomicBool>,
 }
 
 /// Batches as they are read: from the reader on this thread, or from a thread that reads one
@@ -309,16 +312,31 @@ fn screen(
             .fields()
             .any(|f| matches!(registry::def(f).abbrev, "tcp.stream" | "udp.stream"));
     let symmetric_only = state.conversations_needed;
-    if opts.no_prefilter || two_pass || cross_flow || !pf.useful(symmetric_only) {
+    // The REPL's first screenful needs the stateful pass for its columns; once it is shown the
+    // pass stops (unless the filter needs it), and so may the restriction to symmetric fields.
+    let may_relax =
+        symmetric_only && opts.columns_limit.is_some() && !state.conversations_for_interest;
+    if opts.no_prefilter || two_pass || cross_flow || !pf.useful(symmetric_only && !may_relax) {
         return None;
     }
     let pf = pf.clone();
-    let cx = prefilter::Context {
+    let strict = prefilter::Context {
         smtp_ports: opts.dissection.decode_as.smtp_ports.clone(),
         symmetric_only,
     };
+    let relaxed_cx = prefilter::Context {
+        symmetric_only: false,
+        ..strict.clone()
+    };
+    state.screen_relaxed.store(false, Ordering::Relaxed);
+    let relaxed = state.screen_relaxed.clone();
     Some(Screen(Arc::new(move |info, data| {
-        pf.verdict(info.link_type, data, &cx) != Verdict::No
+        let cx = if relaxed.load(Ordering::Relaxed) {
+            &relaxed_cx
+        } else {
+            &strict
+        };
+        pf.verdict(info.link_type, data, cx) != Verdict::No
     })))
 }
 
@@ -388,6 +406,9 @@ fn run_batches(
             opts.columns && sink.is_some() && opts.columns_limit.is_none_or(|l| report.matched < l);
         let conversations = state.conversations_needed
             && (opts.columns_limit.is_none() || columns || state.conversations_for_interest);
+        if state.conversations_needed && !conversations {
+            state.screen_relaxed.store(true, Ordering::Relaxed);
+        }
         if opts
             .cancel
             .as_ref()
@@ -589,6 +610,7 @@ pub fn run_source(
         conversations_needed: opts.columns || needs_conversations(&interest),
         conversations_for_interest: needs_conversations(&interest),
         last_displayed_ns: None,
+        screen_relaxed: Arc::new(AtomicBool::new(false)),
     };
     let mut report = Report::default();
     if !opts.single_pass && needs_two_passes(&interest) {

@@ -168,3 +168,47 @@ fn decode_as_makes_another_port_smtp() {
         Some(2)
     );
 }
+
+/// Ctrl-C (SIGINT) stops a long run between two batches: the count of what was read so far is
+/// printed, stderr says where it stopped, and the exit code is 130.
+#[test]
+fn ctrl_c_stops_cleanly_and_prints_what_was_found() {
+    let dir = std::env::temp_dir().join(format!("wiresift-sigint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let cap = dir.join("g.pcap");
+    let gen = Command::new(env!("CARGO_BIN_EXE_wiresift-gen"))
+        .args(["--packets", "200000", "--seed", "5", "--out"])
+        .arg(&cap)
+        .output()
+        .expect("run wiresift-gen");
+    assert!(gen.status.success(), "{}", stderr(&gen));
+    // A filter the prefilter cannot help: every frame is dissected, so the run lasts long
+    // enough (an unoptimised build reads about 200,000 frames a second).
+    let child = Command::new(env!("CARGO_BIN_EXE_wiresift"))
+        .args(["filter", "--count", "tcp.len > 1000"])
+        .arg(&cap)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn wiresift");
+    std::thread::sleep(std::time::Duration::from_millis(250));
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    let o = child.wait_with_output().expect("wait");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let count = stdout(&o);
+    assert!(count.trim().parse::<u64>().is_ok(), "stdout: {count:?}");
+    let err = stderr(&o);
+    let read: u64 = err
+        .split("interrupted after ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("stderr: {err}"));
+    assert!(read < 200_000, "{err}");
+    assert!(count.trim().parse::<u64>().unwrap_or(u64::MAX) <= read);
+}

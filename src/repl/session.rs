@@ -29,8 +29,42 @@ pub const DEFAULT_LIMIT: usize = 20;
 
 /// Where a capture's bytes come from on each query.
 enum Bytes {
-    Memory(Arc<[u8]>),
+    Memory(Shared),
     Disk,
+}
+
+/// A capture's bytes, shared by the queries reading them (no copy per query, none at open).
+#[derive(Clone)]
+struct Shared(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Read a whole file into memory, with a progress bar when it is large and stderr a terminal.
+fn read_with_progress(path: &Path, size: u64) -> io::Result<Vec<u8>> {
+    let mut file = fs::File::open(path)?;
+    let progress = (size >= 64 << 20).then(|| Progress::new(size)).flatten();
+    let mut data = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    let mut chunk = vec![0u8; 4 << 20];
+    loop {
+        let n = match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        data.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
+        if let Some(p) = &progress {
+            p.bar.inc(n as u64);
+        }
+    }
+    if let Some(p) = &progress {
+        p.finish();
+    }
+    Ok(data)
 }
 
 /// One open capture.
@@ -47,9 +81,9 @@ impl Capture {
             .map_err(|e| CaptureError::io(format!("cannot open {}", path.display()), e))?
             .len();
         let bytes = if size <= MEMORY_LIMIT {
-            let data = fs::read(path)
+            let data = read_with_progress(path, size)
                 .map_err(|e| CaptureError::io(format!("cannot read {}", path.display()), e))?;
-            Bytes::Memory(Arc::from(data))
+            Bytes::Memory(Shared(Arc::new(data)))
         } else {
             Bytes::Disk
         };
@@ -69,7 +103,7 @@ impl Capture {
     /// A reader at the start of the capture; `progress` counts the bytes read.
     pub fn reader(&self, progress: Option<&Progress>) -> Result<CaptureReader, CaptureError> {
         let src: Box<dyn Read + Send> = match &self.bytes {
-            Bytes::Memory(b) => Box::new(Cursor::new(Arc::clone(b))),
+            Bytes::Memory(b) => Box::new(Cursor::new(b.clone())),
             Bytes::Disk => Box::new(fs::File::open(&self.path).map_err(|e| {
                 CaptureError::io(format!("cannot open {}", self.path.display()), e)
             })?),

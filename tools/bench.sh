@@ -43,11 +43,13 @@ GEN="$TARGET/release/wiresift-gen"
 RES="$DIR/results"
 rm -rf "$RES"; mkdir -p "$RES"
 
-# Filters: name | wiresift/tshark display filter | tcpdump BPF (VLAN-tagged frames included).
+# Filters: name | wiresift/tshark display filter | tcpdump BPF (VLAN-tagged frames included; empty:
+# no tcpdump equivalent). `syn` is a filter the prefilter cannot decide: every frame is dissected.
 FILTERS=(
   "port25|tcp.port == 25|tcp port 25 or (vlan and tcp port 25)"
   "host|ip.addr == 10.1.2.3|host 10.1.2.3 or (vlan and host 10.1.2.3)"
   "smtp|smtp|tcp port 25 or tcp port 587 or (vlan and (tcp port 25 or tcp port 587))"
+  "syn|tcp.flags.syn == 1 && tcp.flags.ack == 0|"
 )
 FIELDS="-e frame.number -e ip.src -e smtp.req.command -e smtp.response.code"
 
@@ -82,8 +84,9 @@ for N in $PACKETS; do
   for spec in "${FILTERS[@]}"; do
     IFS='|' read -r name df bpf <<< "$spec"
     count_of "$N/$name/wiresift" "$("$W" filter --count "$df" "$F")"
-    count_of "$N/$name/tcpdump" "$(tcpdump -nn -q -r "$F" "$bpf" 2>/dev/null | wc -l)"
-    if [ $TSHARK = 1 ]; then
+    count_of "$N/$name/wiresift-noprefilter" "$("$W" filter --count --no-prefilter "$df" "$F")"
+    [ -n "$bpf" ] && count_of "$N/$name/tcpdump" "$(tcpdump -nn -q -r "$F" "$bpf" 2>/dev/null | wc -l)"
+    if [ $TSHARK = 1 ] && [ "$N" -le 1000000 ]; then
       count_of "$N/$name/tshark" "$(tshark -n -r "$F" -Y "$df" 2>/dev/null | wc -l)"
     fi
   done
@@ -91,29 +94,43 @@ for N in $PACKETS; do
   count_of "$N/ehlo/generator" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["smtp_ehlo"])' "$DIR/p$N.json")"
 
   echo "== $F: timing"
+  hyperfine -w 1 -r "$RUNS" --export-json "$RES/$N-floor-cat.json" -n "cat > /dev/null" "cat '$F' > /dev/null"
   for spec in "${FILTERS[@]}"; do
     IFS='|' read -r name df bpf <<< "$spec"
     hyperfine -w 1 -r "$RUNS" --export-json "$RES/$N-$name-wiresift.json" -n "wiresift filter --count '$df'" \
       "'$W' filter --count '$df' '$F'"
     hyperfine -w 1 -r "$RUNS" --export-json "$RES/$N-$name-wiresift1t.json" -n "RAYON_NUM_THREADS=1 wiresift filter --count '$df'" \
       "RAYON_NUM_THREADS=1 '$W' filter --count '$df' '$F'"
-    hyperfine -w 1 -r "$RUNS" --export-json "$RES/$N-$name-tcpdump.json" -n "tcpdump '$bpf' -w /dev/null" \
-      "tcpdump -nn -r '$F' -w /dev/null '$bpf'"
+    hyperfine -w 1 -r "$RUNS" --export-json "$RES/$N-$name-wiresift-noprefilter.json" -n "wiresift filter --count --no-prefilter '$df'" \
+      "'$W' filter --count --no-prefilter '$df' '$F'"
+    if [ -n "$bpf" ]; then
+      hyperfine -w 1 -r "$RUNS" --export-json "$RES/$N-$name-tcpdump.json" -n "tcpdump '$bpf' -w /dev/null" \
+        "tcpdump -nn -r '$F' -w /dev/null '$bpf'"
+      rss "$N/$name/tcpdump" tcpdump -nn -r "$F" -w /dev/null "$bpf"
+    fi
     rss "$N/$name/wiresift" "$W" filter --count "$df" "$F"
-    rss "$N/$name/tcpdump" tcpdump -nn -r "$F" -w /dev/null "$bpf"
-    if [ $TSHARK = 1 ]; then
+    if [ $TSHARK = 1 ] && [ "$N" -le 1000000 ]; then
       hyperfine -w 0 -r "$TSHARK_RUNS" --export-json "$RES/$N-$name-tshark.json" -n "tshark -Y '$df'" \
         "tshark -n -r '$F' -Y '$df' > /dev/null"
       [ "$N" -le 1000000 ] && rss "$N/$name/tshark" tshark -n -r "$F" -Y "$df"
     fi
   done
-  if "$W" --help | grep -q '^ *fields'; then
-    hyperfine -w 1 -r "$RUNS" --export-json "$RES/$N-fields-wiresift.json" -n "wiresift fields" \
-      "'$W' fields -Y smtp $FIELDS '$F' > /dev/null"
-  fi
-  if [ $TSHARK = 1 ]; then
+  hyperfine -w 1 -r "$RUNS" --export-json "$RES/$N-fields-wiresift.json" -n "wiresift fields" \
+    "'$W' fields -Y smtp $FIELDS '$F' > /dev/null"
+  hyperfine -w 1 -r "$RUNS" --export-json "$RES/$N-fields-wiresift1t.json" -n "RAYON_NUM_THREADS=1 wiresift fields" \
+    "RAYON_NUM_THREADS=1 '$W' fields -Y smtp $FIELDS '$F' > /dev/null"
+  rss "$N/fields/wiresift" "$W" fields -Y smtp $FIELDS "$F"
+  if [ $TSHARK = 1 ] && [ "$N" -le 1000000 ]; then
     hyperfine -w 0 -r "$TSHARK_RUNS" --export-json "$RES/$N-fields-tshark.json" -n "tshark -Y smtp -T fields (4)" \
       "tshark -n -r '$F' -Y smtp -T fields $FIELDS > /dev/null"
+    # The extraction must print the same bytes as tshark.
+    "$W" fields -Y smtp $FIELDS "$F" > "$RES/$N-fields-wiresift.txt"
+    tshark -n -r "$F" -Y smtp -T fields $FIELDS > "$RES/$N-fields-tshark.txt" 2>/dev/null
+    if cmp -s "$RES/$N-fields-wiresift.txt" "$RES/$N-fields-tshark.txt"; then
+      echo "$N identical $(wc -l < "$RES/$N-fields-tshark.txt")" >> "$RES/fields-identical.txt"
+    else
+      echo "$N DIFFERENT $(diff "$RES/$N-fields-wiresift.txt" "$RES/$N-fields-tshark.txt" | grep -c '^[<>]')" >> "$RES/fields-identical.txt"
+    fi
   fi
 done
 

@@ -465,21 +465,26 @@ fn run_batches(
             t.prev_ns = info.time_ns;
             t.prev_displayed_ns = info.time_ns;
         }
-        let mut packets: Vec<Packet> = kept
+        // Building a frame's `Packet` is part of the parallel step; only taking buffers from the
+        // pool is not.
+        let buffers: Vec<Buffers> = kept
             .iter()
-            .filter_map(|&i| batch.get(i))
-            .map(|f| {
-                let mut p = Packet::with_buffers(pool.pop().unwrap_or_default());
-                p.reset(*f.info, f.data);
+            .map(|_| pool.pop().unwrap_or_default())
+            .collect();
+        let mut packets: Vec<Packet> = buffers
+            .into_par_iter()
+            .zip(kept.par_iter())
+            .zip(frame_times.par_iter())
+            .map(|((buffers, &i), t)| {
+                let mut p = Packet::with_buffers(buffers);
+                if let Some(f) = batch.get(i) {
+                    p.reset(*f.info, f.data);
+                }
                 p.want_columns = columns;
+                dissect::dissect_frame(&mut p, interest, t);
                 p
             })
             .collect();
-
-        packets
-            .par_iter_mut()
-            .zip(frame_times.par_iter())
-            .for_each(|(p, t)| dissect::dissect_frame(p, interest, t));
 
         for p in packets.iter_mut() {
             state.defrag.process(p, interest);

@@ -123,6 +123,9 @@ enum Command {
         /// tshark's field options: header=y|n, separator=/t|/s|c, occurrence=f|l|a|N, aggregator=,|/s|c, quote=d|s|n.
         #[arg(short = 'E', value_name = "OPTION=VALUE")]
         options: Vec<String>,
+        /// Stop after this many matching frames (all files together), as `filter -c`.
+        #[arg(short = 'c', long = "limit", value_name = "N")]
+        limit: Option<u64>,
     },
     /// Print a TCP conversation's two directions, as `tshark -q -z follow,tcp,ascii,N`.
     Follow {
@@ -257,6 +260,7 @@ fn main() -> ExitCode {
             format,
             header,
             options,
+            limit,
         } => {
             let mut field_options = app::fields::FieldOptions {
                 header,
@@ -274,6 +278,7 @@ fn main() -> ExitCode {
                         captures,
                         format: format.unwrap_or_else(Format::default_for_stdout),
                         options: field_options,
+                        limit,
                     };
                     let mut out = io::BufWriter::new(io::stdout().lock());
                     let result = app::fields::run(&mut out, &mut io::stderr(), &args);

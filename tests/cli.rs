@@ -212,3 +212,38 @@ fn ctrl_c_stops_cleanly_and_prints_what_was_found() {
     assert!(read < 200_000, "{err}");
     assert!(count.trim().parse::<u64>().unwrap_or(u64::MAX) <= read);
 }
+
+/// `fields -c N` stops after N matching frames, counted across the files in order: the first N
+/// rows of the whole output.
+#[test]
+fn fields_limit_counts_matches_across_files() {
+    let files = [
+        "fixtures/lab/lab_smtp_telnet_helo.pcap",
+        "fixtures/lab/lab_smtp_full_session.pcap",
+    ];
+    let args = |extra: &[&'static str]| {
+        let mut a = vec![
+            "fields",
+            "-Y",
+            "smtp.req",
+            "-e",
+            "frame.number",
+            "-e",
+            "smtp.req.command",
+        ];
+        a.extend_from_slice(extra);
+        a.extend_from_slice(&files);
+        a
+    };
+    let all = wiresift(&args(&[]));
+    assert_eq!(all.status.code(), Some(0), "{}", stderr(&all));
+    let all = stdout(&all);
+    assert!(all.lines().count() > 6, "{all}");
+    for n in [1usize, 2, 3, 6] {
+        let s = n.to_string();
+        let o = wiresift(&args(&["-c", Box::leak(s.into_boxed_str())]));
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let want: Vec<&str> = all.lines().take(n).collect();
+        assert_eq!(stdout(&o).lines().collect::<Vec<_>>(), want, "-c {n}");
+    }
+}

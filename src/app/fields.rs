@@ -247,6 +247,8 @@ pub struct Args {
     pub captures: Vec<PathBuf>,
     pub format: Format,
     pub options: FieldOptions,
+    /// Stop after this many matching frames, all files together.
+    pub limit: Option<u64>,
 }
 
 struct FieldSink<'w, W: Write> {
@@ -322,7 +324,12 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
         rows: Vec::new(),
     };
     let mut code = super::exit::OK;
+    let mut remaining = args.limit;
     for path in &args.captures {
+        if remaining == Some(0) {
+            break;
+        }
+        opts.limit = remaining;
         let bar = super::progress::bar(path);
         opts.progress = bar.as_ref().map(|(_, p)| p.clone());
         let result = engine::run_file(path, compiled.as_ref(), &opts, &mut sink);
@@ -331,6 +338,7 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
         }
         match result {
             Ok(report) => {
+                remaining = remaining.map(|r| r.saturating_sub(report.matched));
                 if report.cancelled {
                     writeln!(
                         err,
@@ -361,7 +369,10 @@ pub fn run<W: Write, E: Write>(out: &mut W, err: &mut E, args: &Args) -> io::Res
         write_table(sink.out, &names, &sink.rows, table)?;
     }
     Ok(
-        if code == super::exit::PARTIAL || code == super::exit::ERROR {
+        if code == super::exit::PARTIAL
+            || code == super::exit::ERROR
+            || code == super::exit::INTERRUPTED
+        {
             code
         } else {
             super::exit::OK

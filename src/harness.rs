@@ -302,6 +302,25 @@ pub const ENGINE_FILTERS: &[&str] = &[
     "frame.protocols matches \"(?i)smtp\" || udp.stream == 0",
 ];
 
+/// Filters the prefilter decides on plain frames: each runs with and without it.
+pub const PREFILTER_FILTERS: &[&str] = &[
+    "tcp.port == 25 || udp.port in {53, 67..68}",
+    "ip.addr == 10.0.0.0/8 && !(tcp.srcport == 80)",
+    "smtp && ipv6.addr != ::1",
+    "ip.src == 192.168.1.1 ^^ tcp",
+];
+
+/// Frame numbers and Info columns of the matches.
+struct Shown(Vec<(u32, String)>);
+
+impl Sink for Shown {
+    fn frame(&mut self, m: &Match) -> std::io::Result<Flow> {
+        self.0
+            .push((m.packet.info.number, m.packet.columns.info.clone()));
+        Ok(Flow::Continue)
+    }
+}
+
 /// A counting sink that prints each matching frame as a packet-list line (thrown away).
 struct Lines(u64);
 
@@ -366,5 +385,42 @@ pub fn engine_bytes(data: &[u8]) {
             report.frames,
             "runs read different frames"
         );
+    }
+    prefilter_agrees(data);
+}
+
+/// The prefilter never changes an answer: the same matches and Info columns with and without it,
+/// with columns for every match and (as the REPL) for the first two only. Default caps: a cap hit
+/// may legitimately differ (fewer conversations are tracked when frames are skipped).
+fn prefilter_agrees(data: &[u8]) {
+    static FILTERS: OnceLock<Vec<Filter>> = OnceLock::new();
+    let filters = FILTERS.get_or_init(|| {
+        PREFILTER_FILTERS
+            .iter()
+            .filter_map(|t| filter::compile(t).ok())
+            .collect()
+    });
+    for f in filters {
+        for columns_limit in [None, Some(2)] {
+            let run = |no_prefilter: bool| {
+                let opts = Options {
+                    columns: true,
+                    columns_limit,
+                    no_prefilter,
+                    ..Options::default()
+                };
+                let mut sink = Shown(Vec::new());
+                let report = engine::run_bytes(data, Some(f), &opts, &mut sink).ok()?;
+                (!report.caps_hit()).then_some(sink.0)
+            };
+            if let (Some(with), Some(without)) = (run(false), run(true)) {
+                assert_eq!(
+                    with,
+                    without,
+                    "the prefilter changed the answer of {}",
+                    f.canonical()
+                );
+            }
+        }
     }
 }

@@ -266,6 +266,7 @@ pub struct Buffers {
     extra: Vec<u8>,
     protocols: Vec<FieldId>,
     layers: Vec<(FieldId, u16)>,
+    layer_tvbs: Vec<(FieldId, u16, ByteRange)>,
     columns: Columns,
 }
 
@@ -315,6 +316,7 @@ impl<'a> Packet<'a> {
             extra: buffers.extra,
             protocols: buffers.protocols,
             layers: buffers.layers,
+            layer_tvbs: buffers.layer_tvbs,
             columns: buffers.columns,
             ..Packet::default()
         }
@@ -328,6 +330,7 @@ impl<'a> Packet<'a> {
             extra: self.extra,
             protocols: self.protocols,
             layers: self.layers,
+            layer_tvbs: self.layer_tvbs,
             columns: self.columns,
         }
     }

@@ -465,26 +465,23 @@ fn run_batches(
             t.prev_ns = info.time_ns;
             t.prev_displayed_ns = info.time_ns;
         }
-        // Building a frame's `Packet` is part of the parallel step; only taking buffers from the
-        // pool is not.
-        let buffers: Vec<Buffers> = kept
+        // Packets are made here (cheap: they take pooled buffers) and filled in the parallel
+        // step, in place: a `Packet` is a few hundred bytes, not worth moving around.
+        let mut packets: Vec<Packet> = kept
             .iter()
-            .map(|_| pool.pop().unwrap_or_default())
+            .map(|_| Packet::with_buffers(pool.pop().unwrap_or_default()))
             .collect();
-        let mut packets: Vec<Packet> = buffers
-            .into_par_iter()
+        packets
+            .par_iter_mut()
             .zip(kept.par_iter())
             .zip(frame_times.par_iter())
-            .map(|((buffers, &i), t)| {
-                let mut p = Packet::with_buffers(buffers);
+            .for_each(|((p, &i), t)| {
                 if let Some(f) = batch.get(i) {
                     p.reset(*f.info, f.data);
                 }
                 p.want_columns = columns;
-                dissect::dissect_frame(&mut p, interest, t);
-                p
-            })
-            .collect();
+                dissect::dissect_frame(p, interest, t);
+            });
 
         for p in packets.iter_mut() {
             state.defrag.process(p, interest);

@@ -171,6 +171,10 @@ fn trailer(p: &mut Packet, interest: &Interest, frame: Buf, end: usize, trailer_
 
 /// `eth.dst` or `eth.src` with its subtree, and the `eth.addr` twins.
 fn address(p: &mut Packet, interest: &Interest, a: [u8; 6], r: ByteRange, is_dst: bool) {
+    // Twelve items per address, and most filters want none of them.
+    if !interest.wants_in(ETH) {
+        return;
+    }
     let (field, resolved, oui, lg, ig) = if is_dst {
         (DST, DST_RESOLVED, DST_OUI, DST_LG, DST_IG)
     } else {

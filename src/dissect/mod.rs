@@ -161,6 +161,27 @@ pub struct Item {
 pub struct Interest {
     all: bool,
     bits: Vec<u64>,
+    /// Protocols with at least one field (or themselves) wanted, so a dissector can skip a run of
+    /// `wants` checks at once.
+    protocols: Vec<u64>,
+}
+
+fn set_bit(bits: &mut Vec<u64>, i: usize) {
+    if bits.len() <= i / 64 {
+        bits.resize(i / 64 + 1, 0);
+    }
+    if let Some(w) = bits.get_mut(i / 64) {
+        *w |= 1 << (i % 64);
+    }
+}
+
+fn union_bits(a: &mut Vec<u64>, b: &[u64]) {
+    if a.len() < b.len() {
+        a.resize(b.len(), 0);
+    }
+    for (x, y) in a.iter_mut().zip(b) {
+        *x |= y;
+    }
 }
 
 impl Interest {
@@ -168,31 +189,33 @@ impl Interest {
     pub fn all() -> Interest {
         Interest {
             all: true,
-            bits: Vec::new(),
+            ..Interest::default()
         }
     }
     pub fn none() -> Interest {
         Interest::default()
     }
     pub fn add(&mut self, f: FieldId) {
-        let i = f.index();
-        if self.bits.len() <= i / 64 {
-            self.bits.resize(i / 64 + 1, 0);
-        }
-        if let Some(w) = self.bits.get_mut(i / 64) {
-            *w |= 1 << (i % 64);
+        set_bit(&mut self.bits, f.index());
+        if let Some(proto) = crate::registry::lookup(crate::registry::def(f).protocol()) {
+            set_bit(&mut self.protocols, proto.index());
         }
     }
     pub fn union(&mut self, other: &Interest) {
         self.all |= other.all;
-        if self.bits.len() < other.bits.len() {
-            self.bits.resize(other.bits.len(), 0);
-        }
-        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
-            *a |= b;
-        }
+        union_bits(&mut self.bits, &other.bits);
+        union_bits(&mut self.protocols, &other.protocols);
     }
+    /// Whether any field named after protocol `proto` (`eth.*`), or `proto` itself, is wanted.
     #[inline]
+    pub fn wants_in(&self, proto: FieldId) -> bool {
+        let i = proto.index();
+        self.all
+            || self
+                .protocols
+                .get(i / 64)
+                .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
     pub fn wants(&self, f: FieldId) -> bool {
         let i = f.index();
         self.all

@@ -45,6 +45,9 @@ pub fn dissect(p: &mut Packet, interest: &Interest, times: &FrameTimes) {
     let none = ByteRange::frame(0, 0);
     let info = p.info;
     p.begin_layer(FRAME, whole);
+    if !interest.wants_in(FRAME) {
+        return;
+    }
     if info.has_interface_id {
         let id = Value::UInt(u64::from(info.interface_id));
         p.add(interest, INTERFACE_ID, id, none);

@@ -313,7 +313,7 @@ impl FollowSink {
     pub fn new() -> FollowSink {
         FollowSink {
             conv: Conversation::default(),
-            len: registry::id("tcp.len"),
+            len: const { registry::id("tcp.len") },
         }
     }
 
@@ -336,7 +336,7 @@ pub fn stream_filter(stream: u64) -> Result<Filter, FilterError> {
 /// The fields [`FollowSink`] reads besides the transport.
 pub fn interest() -> Interest {
     let mut i = Interest::none();
-    i.add(registry::id("tcp.len"));
+    i.add(const { registry::id("tcp.len") });
     i
 }
 

@@ -695,7 +695,7 @@ impl Conversations {
                     push(R_ANALYSIS, EXPERT, Value::None, 3);
                     push(R_ANALYSIS, f.field, Value::None, 4);
                     if f.bit & (SPURIOUS_RETRANSMISSION | FAST_RETRANSMISSION) != 0 {
-                        let retrans = id("tcp.analysis.retransmission");
+                        let retrans = const { id("tcp.analysis.retransmission") };
                         push(R_ANALYSIS, EXPERT, Value::None, 3);
                         push(R_ANALYSIS, retrans, Value::None, 4);
                     }
@@ -790,7 +790,9 @@ fn rank_of(f: FieldId) -> Option<u8> {
         WINDOW_SIZE_VALUE => R_WINDOW_VALUE,
         URGENT_POINTER | OPTIONS => R_CHECKSUM,
         PAYLOAD => R_PAYLOAD,
-        _ if f == id("tcp.checksum") || f == id("tcp.checksum.status") => R_CHECKSUM,
+        _ if f == const { id("tcp.checksum") } || f == const { id("tcp.checksum.status") } => {
+            R_CHECKSUM
+        }
         _ => return None,
     })
 }

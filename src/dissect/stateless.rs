@@ -167,7 +167,7 @@ pub(crate) fn data(p: &mut Packet, interest: &Interest, buf: Buf) {
 pub(crate) fn truncated(p: &mut Packet, interest: &Interest, at: ByteRange) {
     let limited = p.info.cap_len < p.info.len;
     let field = if limited {
-        registry::id("_ws.short")
+        const { registry::id("_ws.short") }
     } else {
         WS_MALFORMED
     };

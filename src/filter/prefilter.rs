@@ -467,6 +467,7 @@ impl Headers {
     }
 
     /// The field's values, in a fixed-size list (at most two); empty when absent.
+    #[inline]
     fn values(&self, f: Header) -> ([K; 2], usize) {
         let none = ([K::Int(0); 2], 0);
         let int = |v: u16| K::Int(i128::from(v));
@@ -518,6 +519,7 @@ impl Headers {
 }
 
 /// As `compile::order`: integers by value, addresses under the narrower netmask.
+#[inline]
 fn order(a: K, b: K) -> Option<std::cmp::Ordering> {
     match (a, b) {
         (K::Int(x), K::Int(y)) => Some(x.cmp(&y)),
@@ -533,6 +535,7 @@ fn order(a: K, b: K) -> Option<std::cmp::Ordering> {
     }
 }
 
+#[inline]
 fn compare(op: CmpOp, a: K, b: K) -> bool {
     use std::cmp::Ordering::*;
     let o = order(a, b);
@@ -547,6 +550,7 @@ fn compare(op: CmpOp, a: K, b: K) -> bool {
 }
 
 /// Any/all over the values, as `compile::quantified`; false when there are none.
+#[inline]
 fn quantified(all: bool, vals: &[K], pass: impl Fn(K) -> bool) -> bool {
     if vals.is_empty() {
         return false;

@@ -37,23 +37,30 @@ pub fn interrupted() -> bool {
     interrupt().is_some_and(|f| f.load(Ordering::SeqCst))
 }
 
-/// A progress bar for one capture, and the engine callback that moves it; None when stderr is
-/// not a terminal or the file is small.
-pub fn bar(path: &Path) -> Option<(indicatif::ProgressBar, engine::Progress)> {
+/// A progress bar on stderr in indicatif's `template`, when stderr is a terminal.
+pub fn stderr_bar(total: u64, template: &str) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let total = std::fs::metadata(path).ok()?.len();
-    if total < BAR_MIN_BYTES {
         return None;
     }
     let bar = indicatif::ProgressBar::new(total);
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{bar:30.cyan/blue} {bytes}/{total_bytes} {msg} {binary_bytes_per_sec} {elapsed} (Ctrl-C stops)",
-    ) {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
+    Some(bar)
+}
+
+/// A progress bar for one capture, and the engine callback that moves it; None when stderr is
+/// not a terminal or the file is small.
+pub fn bar(path: &Path) -> Option<(indicatif::ProgressBar, engine::Progress)> {
+    let total = std::fs::metadata(path).ok()?.len();
+    if total < BAR_MIN_BYTES {
+        return None;
+    }
+    let bar = stderr_bar(
+        total,
+        "{bar:30.cyan/blue} {bytes}/{total_bytes} {msg} {binary_bytes_per_sec} {elapsed} (Ctrl-C stops)",
+    )?;
     let b = bar.clone();
     let gz = path.extension().is_some_and(|e| e == "gz");
     let progress = engine::Progress(Arc::new(move |frames, position| {

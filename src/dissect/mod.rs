@@ -175,6 +175,11 @@ fn set_bit(bits: &mut Vec<u64>, i: usize) {
     }
 }
 
+#[inline]
+fn get_bit(bits: &[u64], i: usize) -> bool {
+    bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+}
+
 fn union_bits(a: &mut Vec<u64>, b: &[u64]) {
     if a.len() < b.len() {
         a.resize(b.len(), 0);
@@ -209,20 +214,11 @@ impl Interest {
     /// Whether any field named after protocol `proto` (`eth.*`), or `proto` itself, is wanted.
     #[inline]
     pub fn wants_in(&self, proto: FieldId) -> bool {
-        let i = proto.index();
-        self.all
-            || self
-                .protocols
-                .get(i / 64)
-                .is_some_and(|w| w & (1 << (i % 64)) != 0)
+        self.all || get_bit(&self.protocols, proto.index())
     }
+    #[inline]
     pub fn wants(&self, f: FieldId) -> bool {
-        let i = f.index();
-        self.all
-            || self
-                .bits
-                .get(i / 64)
-                .is_some_and(|w| w & (1 << (i % 64)) != 0)
+        self.all || get_bit(&self.bits, f.index())
     }
     pub fn is_all(&self) -> bool {
         self.all

@@ -125,17 +125,10 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(total: u64) -> Option<Progress> {
-        use std::io::IsTerminal;
-        if !io::stderr().is_terminal() {
-            return None;
-        }
-        let bar = indicatif::ProgressBar::new(total);
-        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
+        let bar = crate::app::progress::stderr_bar(
+            total,
             "{bar:40.cyan/blue} {bytes}/{total_bytes} {elapsed} (Ctrl-C cancels)",
-        ) {
-            bar.set_style(style);
-        }
+        )?;
         Some(Progress { bar })
     }
 

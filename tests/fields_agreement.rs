@@ -59,6 +59,7 @@ fn wiresift_rows(capture: &Path, names: &[String]) -> Vec<Vec<String>> {
         captures: vec![capture.to_path_buf()],
         format: Format::Tsv,
         options: FieldOptions::default(),
+        limit: None,
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     fields::run(&mut out, &mut err, &args).unwrap();

@@ -9,8 +9,9 @@ use std::io::{self, Read};
 
 use flate2::read::MultiGzDecoder;
 
-/// Size of the reused read buffer.
-pub(crate) const BUFFER_SIZE: usize = 1 << 20;
+/// Size of the reused read buffer: 256 KiB stays in L2 while its records are parsed and prefiltered
+/// (measured 1 MiB → 256 KiB: `--count 'tcp.port == 25'` on 1M frames 156 → 147 ms, 2 threads).
+pub(crate) const BUFFER_SIZE: usize = 1 << 18;
 
 /// gzip's magic bytes; Wireshark recognises compressed captures by them, not by the file name.
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];

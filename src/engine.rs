@@ -375,13 +375,18 @@ fn pass(
     }
     std::thread::scope(|scope| {
         let reading = &mut reader;
-        scope.spawn(move || read_ahead(reading, filled_tx, empty_rx));
+        let thread = scope.spawn(move || read_ahead(reading, filled_tx, empty_rx));
         let mut feed = Feed::Ahead {
             filled: filled_rx,
             empty: empty_tx,
         };
-        // Dropping the feed (at the end of this closure) stops the reading thread.
-        run_batches(&mut feed, filter, interest, opts, state, sink, report)
+        let result = run_batches(&mut feed, filter, interest, opts, state, sink, report);
+        // Dropping the feed stops the reading thread. Joining it (rather than leaving it to the
+        // scope, which only waits for the closure) waits until the thread has really exited, its
+        // thread-local destructors included: LeakSanitizer saw their memory in flight otherwise.
+        drop(feed);
+        let _ = thread.join();
+        result
     })
 }
 

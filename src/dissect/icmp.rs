@@ -30,7 +30,12 @@ const DATA_TIME_RELATIVE: FieldId = registry::id("icmp.data_time_relative");
 
 /// The Info text of an ICMP type (Wireshark's `icmp_type_str`).
 fn type_name(t: u8) -> &'static str {
-    match t {
+    known_type_name(t).unwrap_or("Unknown ICMP (obsolete or malformed?)")
+}
+
+/// An ICMP type's name in Wireshark's `icmp_type_str` (the Info column and the details tree).
+pub(crate) fn known_type_name(t: u8) -> Option<&'static str> {
+    Some(match t {
         0 => "Echo (ping) reply",
         3 => "Destination unreachable",
         4 => "Source quench (flow control)",
@@ -60,8 +65,8 @@ fn type_name(t: u8) -> &'static str {
         40 => "Photuris",
         42 => "Extended Echo request",
         43 => "Extended Echo reply",
-        _ => "Unknown ICMP (obsolete or malformed?)",
-    }
+        _ => return None,
+    })
 }
 
 /// ICMP code names (packet-icmp.c's `unreach_code_str`, `redir_code_str`, `ttl_code_str`,

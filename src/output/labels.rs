@@ -264,28 +264,6 @@ pub fn encloses_rest(abbrev: &str) -> bool {
     matches!(abbrev, "icmp" | "icmpv6")
 }
 
-/// ICMP type names (packet-icmp.c `icmp_type_str`).
-fn icmp_type_name(t: u64) -> Option<&'static str> {
-    Some(match t {
-        0 => "Echo (ping) reply",
-        3 => "Destination unreachable",
-        4 => "Source quench (flow control)",
-        5 => "Redirect",
-        8 => "Echo (ping) request",
-        9 => "Router advertisement",
-        10 => "Router solicitation",
-        11 => "Time-to-live exceeded",
-        12 => "Parameter problem",
-        13 => "Timestamp request",
-        14 => "Timestamp reply",
-        15 => "Information request",
-        16 => "Information reply",
-        17 => "Address mask request",
-        18 => "Address mask reply",
-        _ => return None,
-    })
-}
-
 /// ICMP code names of the types that have them (`unreach_code_str`, `redir_code_str`,
 /// `ttl_code_str`, `par_code_str`); echo and the others, router advertisement included, show the
 /// bare number in the tree (the dissector's Info column does name router-advertisement codes).
@@ -535,7 +513,10 @@ pub fn line_text(
                 None => name.to_string(),
             }
         }
-        Text::IcmpType => format!("{name}: {v} ({})", icmp_type_name(v)?),
+        Text::IcmpType => format!(
+            "{name}: {v} ({})",
+            crate::dissect::icmp::known_type_name(u8::try_from(v).ok()?)?
+        ),
         Text::IcmpCode => {
             let t = p
                 .items

@@ -32,11 +32,6 @@ pub fn interrupt() -> Option<Arc<AtomicBool>> {
     .clone()
 }
 
-/// Whether Ctrl-C was pressed.
-pub fn interrupted() -> bool {
-    interrupt().is_some_and(|f| f.load(Ordering::SeqCst))
-}
-
 /// A progress bar on stderr in indicatif's `template`, when stderr is a terminal.
 pub fn stderr_bar(total: u64, template: &str) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {

@@ -7,7 +7,7 @@
 //! frame, so it needs two passes (tshark `-2`): run [`IcmpTracker::process`] over the whole file
 //! once, then in pass 2 give the pass-1 tracker to [`IcmpTracker::annotate`].
 
-use super::{ByteRange, Interest, Item, Packet, Value};
+use super::{Interest, Packet, Value};
 use crate::registry::{self, FieldId};
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -103,29 +103,7 @@ fn add(p: &mut Packet, interest: &Interest, field: FieldId, value: Value) {
     let Some(at_icmp) = p.items.iter().position(|i| i.field == ICMP && i.depth == 0) else {
         return;
     };
-    let layer = p.items.get(at_icmp).map_or(1, |i| i.layer);
-    let at = p
-        .items
-        .iter()
-        .skip(at_icmp + 1)
-        .position(|i| i.depth == 0)
-        .map_or(p.items.len(), |n| at_icmp + 1 + n);
-    p.items.insert(
-        at,
-        Item {
-            field,
-            value,
-            layer,
-            depth: 1,
-            hidden: false,
-            pos: ByteRange::EMPTY,
-        },
-    );
-    if let Some(t) = p.transport.as_mut() {
-        if t.insert_at >= at {
-            t.insert_at += 1;
-        }
-    }
+    p.append_to_layer(at_icmp, field, value);
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@
 
 use super::ip::{self, IpContext};
 use super::stateless::{self, Buf};
-use super::{ByteRange, Interest, Item, Packet, Source, Value};
+use super::{ByteRange, Interest, Packet, Source, Value};
 use crate::registry::{self, FieldId};
 use std::collections::HashMap;
 
@@ -212,29 +212,7 @@ impl Ipv4Reassembly {
         let Some(ip_at) = p.items.iter().rposition(|i| i.field == IP) else {
             return;
         };
-        let layer = p.items.get(ip_at).map_or(1, |i| i.layer);
-        let at = p
-            .items
-            .iter()
-            .skip(ip_at + 1)
-            .position(|i| i.depth == 0)
-            .map_or(p.items.len(), |n| ip_at + 1 + n);
-        p.items.insert(
-            at,
-            Item {
-                field: REASSEMBLED_IN,
-                value: Value::UInt(done as u64),
-                layer,
-                depth: 1,
-                hidden: false,
-                pos: ByteRange::EMPTY,
-            },
-        );
-        if let Some(t) = p.transport.as_mut() {
-            if t.insert_at >= at {
-                t.insert_at += 1;
-            }
-        }
+        p.append_to_layer(ip_at, REASSEMBLED_IN, Value::UInt(done as u64));
     }
 
     /// Drop the oldest datagrams until `incoming` more bytes and one more datagram fit.

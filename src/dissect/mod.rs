@@ -417,6 +417,34 @@ impl<'a> Packet<'a> {
         self.items.len() - 1
     }
 
+    /// Add a field after the fact (by a stateful pass) at the end of the subtree of the protocol
+    /// item at `layer_at`, one level below it; keeps [`Transport::insert_at`] pointing where it did.
+    pub fn append_to_layer(&mut self, layer_at: usize, field: FieldId, value: Value) {
+        let layer = self.items.get(layer_at).map_or(1, |i| i.layer);
+        let at = self
+            .items
+            .iter()
+            .skip(layer_at + 1)
+            .position(|i| i.depth == 0)
+            .map_or(self.items.len(), |n| layer_at + 1 + n);
+        self.items.insert(
+            at,
+            Item {
+                field,
+                value,
+                layer,
+                depth: 1,
+                hidden: false,
+                pos: ByteRange::EMPTY,
+            },
+        );
+        if let Some(t) = self.transport.as_mut() {
+            if t.insert_at >= at {
+                t.insert_at += 1;
+            }
+        }
+    }
+
     /// Open a protocol layer whose value differs from its tree extent, as in Wireshark: `pos` is
     /// what the tree shows (the header), `value` what `==`, slices and `len()` see (the length the
     /// protocol item was created with: `ip` 20 bytes, `tcp` the whole segment), and `tvb` what
